@@ -1,0 +1,181 @@
+"""Claims from papers, and the verdicts of checking them."""
+
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Sequence
+
+from theorylab.laws import Law
+from theorylab.rates import Estimate
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A paper whose claims theorylab checks.
+
+    Attributes
+    ----------
+    slug : str
+        Short name used on the command line (``matrix_sensing_overparam``).
+    title, citation, url : str
+    figures : callable, optional
+        ``figures(context, outdir)`` regenerates the paper's figures and returns their paths.
+    """
+
+    slug: str
+    title: str
+    citation: str
+    url: str = ""
+    figures: Callable[..., list] | None = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One statement of a paper turned into a measurement and a predicted law.
+
+    Attributes
+    ----------
+    paper : str
+        The paper's slug.
+    id : str
+        The claim's id on the paper card (``C1``...).
+    statement : str
+        The claim in one line.
+    source : str
+        Where it comes from (theorem, section, card tag).
+    measure : callable
+        ``measure(context) -> Estimate | Mapping[str, Estimate]``.
+    predicted : Law or sequence of Law
+        What the paper predicts; every one must agree.
+    controls : sequence of Law
+        Negative controls: wrong predictions that the same estimates must reject (at least one).
+    rationale : str
+        Why the window, the seeds and the tolerances are what they are.
+    """
+
+    paper: str
+    id: str
+    statement: str
+    source: str
+    measure: Callable[[Any], Estimate | Mapping[str, Estimate]]
+    predicted: Law | Sequence[Law]
+    controls: Sequence[Law]
+    rationale: str = ""
+
+    def __post_init__(self) -> None:
+        if isinstance(self.predicted, Law):
+            object.__setattr__(self, "predicted", (self.predicted,))
+        object.__setattr__(self, "predicted", tuple(self.predicted))
+        object.__setattr__(self, "controls", tuple(self.controls))
+        if not self.predicted:
+            raise ValueError(f"claim {self.paper}:{self.id} has no predicted law")
+        if not self.controls:
+            raise ValueError(f"claim {self.paper}:{self.id} needs at least one negative control")
+
+    @property
+    def name(self) -> str:
+        return f"{self.paper}:{self.id}"
+
+
+@dataclass(frozen=True)
+class LawResult:
+    """A law applied to one estimate."""
+
+    law: Law
+    estimate: Estimate
+    agrees: bool
+
+    def to_dict(self) -> dict:
+        return {**self.law.to_dict(), "agrees": self.agrees, "estimate": self.estimate.value}
+
+
+@dataclass
+class Verdict:
+    """The outcome of checking a claim.
+
+    ``passed`` is True only when every predicted law agrees and every control is rejected.
+    """
+
+    claim: Claim
+    estimates: dict[str, Estimate] = field(default_factory=dict)
+    predicted: list[LawResult] = field(default_factory=list)
+    controls: list[LawResult] = field(default_factory=list)
+    error: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def prediction_agrees(self) -> bool:
+        return self.error is None and all(r.agrees for r in self.predicted)
+
+    @property
+    def controls_rejected(self) -> bool:
+        return self.error is None and not any(r.agrees for r in self.controls)
+
+    @property
+    def passed(self) -> bool:
+        return self.prediction_agrees and self.controls_rejected
+
+    @property
+    def primary(self) -> Estimate | None:
+        if self.predicted:
+            return self.predicted[0].estimate
+        return next(iter(self.estimates.values()), None)
+
+    def to_dict(self) -> dict:
+        primary = self.primary
+        first = self.predicted[0].law.to_dict() if self.predicted else {}
+        return {
+            "paper": self.claim.paper,
+            "claim": self.claim.id,
+            "statement": self.claim.statement,
+            "source": self.claim.source,
+            "agrees": self.passed,
+            "prediction_agrees": self.prediction_agrees,
+            "controls_rejected": self.controls_rejected,
+            "estimate": primary.to_dict() if primary else None,
+            "estimates": {name: est.to_dict() for name, est in self.estimates.items()},
+            "predicted": first,
+            "predicted_all": [r.to_dict() for r in self.predicted],
+            "controls": [{**r.law.to_dict(), "rejected": not r.agrees, "estimate": r.estimate.value}
+                         for r in self.controls],
+            "rationale": self.claim.rationale,
+            "error": self.error,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def _as_mapping(measured: Estimate | Mapping[str, Estimate]) -> dict[str, Estimate]:
+    if isinstance(measured, Estimate):
+        return {"value": measured}
+    measured = dict(measured)
+    if not measured or not all(isinstance(v, Estimate) for v in measured.values()):
+        raise TypeError("measure must return an Estimate or a non-empty mapping of names to Estimates")
+    return measured
+
+
+def _apply(law: Law, estimates: dict[str, Estimate]) -> LawResult:
+    key = law.on if law.on is not None else next(iter(estimates))
+    if key not in estimates:
+        raise KeyError(f"law {law} reads estimate '{key}', measured: {sorted(estimates)}")
+    estimate = estimates[key]
+    return LawResult(law, estimate, law.agrees(estimate))
+
+
+def evaluate(claim: Claim, context: Any) -> Verdict:
+    """Measure ``claim`` in ``context`` and judge the estimates against its laws.
+
+    An exception in the measurement becomes a failed verdict carrying the error, so one broken
+    claim does not hide the others.
+    """
+    start = time.perf_counter()
+    verdict = Verdict(claim)
+    try:
+        verdict.estimates = _as_mapping(claim.measure(context))
+        verdict.predicted = [_apply(law, verdict.estimates) for law in claim.predicted]
+        verdict.controls = [_apply(law, verdict.estimates) for law in claim.controls]
+    except Exception as exc:  # noqa: BLE001 -- reported in the verdict, re-raised nowhere
+        verdict.error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=6)}"
+    verdict.seconds = time.perf_counter() - start
+    return verdict

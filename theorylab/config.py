@@ -1,0 +1,129 @@
+"""Experiment configs: TOML profiles validated into frozen dataclasses.
+
+``experiments/<name>.toml`` holds one table per profile::
+
+    description = "symmetric GD"
+    [quick]
+    seeds = 5
+    n = 20
+    [paper]
+    seeds = 10
+    n = 50
+
+Each table's keys are the fields of the experiment's config dataclass (plus ``seeds``, the
+default number of seeds); missing fields take the dataclass defaults. Every error names the
+file, the table and the field.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+import typing
+from pathlib import Path
+from typing import Any
+
+from theorylab.errors import ConfigError
+
+PROFILES = ("quick", "paper")
+
+
+def experiments_dir() -> Path:
+    """Folder holding the TOML files (``$THEORYLAB_EXPERIMENTS`` or ``experiments/`` of the checkout)."""
+    override = os.environ.get("THEORYLAB_EXPERIMENTS")
+    return Path(override) if override else Path(__file__).resolve().parent.parent / "experiments"
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse ``path``; a syntax error names the file and the line."""
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError("(syntax)", f"valid TOML ({exc})", source=str(path)) from None
+    except FileNotFoundError:
+        raise ConfigError("(file)", "an existing TOML file", str(path)) from None
+
+
+def _coerce(field: dataclasses.Field, value: Any, hint: Any) -> Any:
+    """Check ``value`` against the field's type ``hint``; ints are accepted for floats."""
+    origin = typing.get_origin(hint)
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(field.name, "a number", value)
+        return float(value)
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(field.name, "an integer", value)
+        return value
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(field.name, "true or false", value)
+        return value
+    if hint is str:
+        if not isinstance(value, str):
+            raise ConfigError(field.name, "a string", value)
+        return value
+    if origin is tuple:
+        item = typing.get_args(hint)[0]
+        if not isinstance(value, (list, tuple)):
+            raise ConfigError(field.name, "a list", value)
+        fake = dataclasses.field()
+        fake.name = field.name
+        return tuple(_coerce(fake, v, item) for v in value)
+    return value
+
+
+def build_config(config_type: type, values: dict[str, Any], *, source: str = "") -> Any:
+    """Validate ``values`` into ``config_type``; unknown keys and bad values raise ConfigError."""
+    fields = {f.name: f for f in dataclasses.fields(config_type)}
+    hints = typing.get_type_hints(config_type)
+    kwargs = {}
+    try:
+        for key, value in values.items():
+            if key not in fields:
+                raise ConfigError(key, f"one of the fields {sorted(fields)}", value)
+            kwargs[key] = _coerce(fields[key], value, hints[key])
+        config = config_type(**kwargs)
+        validate = getattr(config, "validate", None)
+        if validate is not None:
+            validate()
+    except ConfigError as exc:
+        raise exc.with_source(source) from None
+    return config
+
+
+def load_profile(name: str, profile: str) -> tuple[dict[str, Any], int | None, str]:
+    """The raw values of ``profile`` in ``experiments/<name>.toml``, its seed count and its source label."""
+    if profile not in PROFILES:
+        raise ConfigError("profile", f"one of {PROFILES}", profile)
+    path = experiments_dir() / f"{name}.toml"
+    data = read_toml(path)
+    source = f"{path} [{profile}]"
+    if profile not in data or not isinstance(data[profile], dict):
+        raise ConfigError(profile, f"a [{profile}] table", source=str(path))
+    values = dict(data[profile])
+    seeds = values.pop("seeds", None)
+    if seeds is not None and (isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1):
+        raise ConfigError("seeds", "an integer >= 1", seeds, source=source)
+    return values, seeds, source
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """Parse a ``--set key=value`` override; the value is read as a TOML value when it parses."""
+    key, sep, raw = text.partition("=")
+    key = key.strip()
+    if not sep or not key:
+        raise ConfigError("--set", "key=value", text)
+    try:
+        value = tomllib.loads(f"v = {raw.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw.strip()
+    return key, value
+
+
+def require(condition: bool, field: str, expected: str, got: Any = None) -> None:
+    """Raise :class:`ConfigError` for ``field`` unless ``condition`` holds (for ``validate`` methods)."""
+    if not condition:
+        raise ConfigError(field, expected, got)

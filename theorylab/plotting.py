@@ -1,0 +1,76 @@
+"""One house style for every figure, saved as PNG and PDF (no LaTeX needed)."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import Iterator
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+STYLE = {
+    "figure.figsize": (5.2, 3.6),
+    "figure.dpi": 110,
+    "savefig.dpi": 160,
+    "savefig.bbox": "tight",
+    "font.size": 10,
+    "axes.titlesize": 10.5,
+    "axes.labelsize": 10,
+    "legend.fontsize": 8.5,
+    "legend.frameon": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "grid.linewidth": 0.6,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "lines.linewidth": 1.6,
+    "axes.prop_cycle": matplotlib.cycler(color=["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e",
+                                                "#17becf", "#8c564b", "#7f7f7f"]),
+    "text.usetex": False,
+    "pdf.fonttype": 42,
+}
+
+
+@contextlib.contextmanager
+def style() -> Iterator[None]:
+    """Apply the house style inside a ``with`` block."""
+    with matplotlib.rc_context(STYLE):
+        yield
+
+
+def figure(ncols: int = 1, nrows: int = 1, **kwargs):
+    """A styled figure with a grid of axes, sized to the number of panels."""
+    width, height = STYLE["figure.figsize"]
+    kwargs.setdefault("figsize", (width * ncols * 0.9, height * nrows))
+    with style():
+        return plt.subplots(nrows, ncols, squeeze=False, layout="constrained", **kwargs)
+
+
+def band(ax, x, values, *, label: str | None = None, color=None, log: bool = True) -> None:
+    """Median across seeds (rows of ``values``) with the 10-90% range shaded."""
+    values = np.atleast_2d(values)
+    with np.errstate(all="ignore"):
+        if log:
+            logged = np.log(np.where(values > 0, values, np.nan))
+            mid, lo, hi = (np.exp(np.nanquantile(logged, q, axis=0)) for q in (0.5, 0.1, 0.9))
+        else:
+            mid, lo, hi = (np.nanquantile(values, q, axis=0) for q in (0.5, 0.1, 0.9))
+    (line,) = ax.plot(x, mid, label=label, color=color)
+    if values.shape[0] > 1:
+        ax.fill_between(x, lo, hi, color=line.get_color(), alpha=0.2, linewidth=0)
+
+
+def save(fig, outdir: str | Path, name: str) -> list[Path]:
+    """Write ``name.png`` and ``name.pdf`` into ``outdir`` and close the figure."""
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    paths = [outdir / f"{name}.png", outdir / f"{name}.pdf"]
+    with style():
+        for path in paths:
+            fig.savefig(path, metadata={"CreationDate": None} if path.suffix == ".pdf" else None)
+    plt.close(fig)
+    return paths
