@@ -53,7 +53,7 @@ def _context(args) -> theorylab.Context:
     from theorylab.store import Store
 
     return theorylab.Context(args.profile, store=Store(args.results), reuse=not args.fresh,
-                             workers=args.workers, progress=not args.quiet)
+                             workers=args.workers, progress=not args.quiet and sys.stderr.isatty())
 
 
 def cmd_list(args) -> int:
@@ -119,7 +119,7 @@ def _format_table(verdicts) -> str:
 
 def cmd_check(args) -> int:
     with _context(args) as ctx:
-        verdicts = theorylab.check(args.targets, profile=args.profile, context=ctx, progress=not args.quiet)
+        verdicts = theorylab.check(args.targets, profile=args.profile, context=ctx, progress=not args.quiet and sys.stderr.isatty())
     if args.json:
         print(json.dumps([v.to_dict() for v in verdicts], indent=1, default=str))
     else:

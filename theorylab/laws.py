@@ -13,7 +13,7 @@ controls, and each claim says why its tolerance is what it is.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from theorylab.rates import Estimate
 
@@ -22,7 +22,7 @@ from theorylab.rates import Estimate
 class Law:
     """Base class: subclasses implement :meth:`accepts` and :meth:`describe`."""
 
-    on: str | None = None
+    on: str | None = field(default=None, kw_only=True)
 
     def accepts(self, value: float) -> bool:
         raise NotImplementedError

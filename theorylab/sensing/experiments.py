@@ -1,0 +1,177 @@
+"""Registered experiments of ``matrix_sensing_overparam`` and its figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from theorylab.config import require
+from theorylab.registry import experiment
+from theorylab.sensing import algorithms, problems
+from theorylab.sensing.operators import gaussian_operator
+from theorylab.trace import Trace
+
+PAPER = "matrix_sensing_overparam"
+
+
+@dataclass(frozen=True)
+class SensingConfig:
+    """Common fields of the symmetric and asymmetric runs.
+
+    Attributes
+    ----------
+    n : int
+        Matrix size (n x n).
+    r : int
+        Rank of the target.
+    k : int
+        Width of the factors (k = r exact, k > r over-parameterized).
+    alpha : float
+        Initialization scale (factor entries N(0, alpha^2 / n)).
+    eta : float
+        Step size (no factor 2 in the update).
+    T : int
+        Iterations.
+    kappa : float
+        Condition number of the target (singular values from 1 to 1/kappa).
+    m : int
+        Gaussian measurements; 0 for the population operator ``A* A = I``.
+    err_stop : float
+        Stop at this Frobenius error (round-off floor; 0 never stops).
+    """
+
+    n: int = 20
+    r: int = 2
+    k: int = 4
+    alpha: float = 0.5
+    eta: float = 0.1
+    T: int = 20000
+    kappa: float = 2.0
+    m: int = 0
+    err_stop: float = 1e-12
+
+    def validate(self) -> None:
+        require(self.n >= 1, "n", "an integer >= 1", self.n)
+        require(1 <= self.r <= self.n, "r", f"an integer with 1 <= r <= n = {self.n}", self.r)
+        require(self.r <= self.k <= self.n, "k", f"an integer with r = {self.r} <= k <= n = {self.n}", self.k)
+        require(self.alpha > 0, "alpha", "a positive initialization scale", self.alpha)
+        require(0 < self.eta < 1, "eta", "a step size in (0, 1) (sigma_1 = 1)", self.eta)
+        require(self.T >= 1, "T", "an integer >= 1", self.T)
+        require(self.kappa >= 1, "kappa", "a condition number >= 1", self.kappa)
+        require(self.m >= 0, "m", "an integer >= 0 (0 = population operator)", self.m)
+        require(self.err_stop >= 0, "err_stop", "a number >= 0", self.err_stop)
+
+
+@dataclass(frozen=True)
+class AsymmetricConfig(SensingConfig):
+    """Asymmetric runs: also the target type, the initialization and the one-step fix.
+
+    Attributes
+    ----------
+    psd_target : bool
+        Use a symmetric PSD target (claim C5) instead of ``Q1 diag(sigma) Q2^T``.
+    balanced : bool
+        Start from ``G_0 = F_0`` (the C5 control), instead of ``G_0 = (alpha / 3) G~``.
+    one_step_tau : float
+        Trigger of the one-step modification (0 = plain GD).
+    """
+
+    psd_target: bool = False
+    balanced: bool = False
+    one_step_tau: float = 0.0
+
+    def validate(self) -> None:
+        super().validate()
+        require(0 <= self.one_step_tau < 1, "one_step_tau", "a residual ratio in [0, 1) (0 = off)", self.one_step_tau)
+        require(not (self.balanced and not self.psd_target), "balanced",
+                "false unless psd_target is true (G0 = F0 only makes sense for a symmetric target)", self.balanced)
+
+
+def _operator(rng: np.random.Generator, config: SensingConfig, symmetric: bool) -> np.ndarray | None:
+    return gaussian_operator(rng, config.m, config.n, config.n, symmetric=symmetric) if config.m else None
+
+
+@experiment("sensing_sym_gd", paper=PAPER, config=SensingConfig)
+def sym_gd(config: SensingConfig, rng: np.random.Generator) -> Trace:
+    """Symmetric GD on X X^T with a random small initialization (A1)."""
+    target_rng, init_rng, operator_rng = rng.spawn(3)
+    M_star = problems.psd_target(target_rng, config.n, config.r, config.kappa)
+    X0 = problems.gaussian_factor(init_rng, config.n, config.k, config.alpha)
+    trace = algorithms.symmetric_gd(M_star, X0, eta=config.eta, T=config.T,
+                                    operator=_operator(operator_rng, config, True), err_stop=config.err_stop)
+    trace.scalars["sigma_r"] = float(problems.spectrum(config.r, config.kappa)[-1])
+    return trace
+
+
+@experiment("sensing_asym_gd", paper=PAPER, config=AsymmetricConfig)
+def asym_gd(config: AsymmetricConfig, rng: np.random.Generator) -> Trace:
+    """Asymmetric GD on F G^T, init (alpha, alpha/3), optionally the one-step fix (A2, A3)."""
+    target_rng, init_rng, operator_rng = rng.spawn(3)
+    if config.psd_target:
+        M_star = problems.psd_target(target_rng, config.n, config.r, config.kappa)
+    else:
+        M_star = problems.general_target(target_rng, config.n, config.n, config.r, config.kappa)
+    f_rng, g_rng = init_rng.spawn(2)
+    F0 = problems.gaussian_factor(f_rng, config.n, config.k, config.alpha)
+    G0 = F0.copy() if config.balanced else problems.gaussian_factor(g_rng, config.n, config.k, config.alpha / 3)
+    trace = algorithms.asymmetric_gd(M_star, F0, G0, eta=config.eta, T=config.T,
+                                     operator=_operator(operator_rng, config, config.psd_target),
+                                     err_stop=config.err_stop, one_step_tau=config.one_step_tau or None, r=config.r)
+    trace.scalars["sigma_r"] = float(problems.spectrum(config.r, config.kappa)[-1])
+    return trace
+
+
+def make_figures(ctx, outdir) -> list:
+    """Error curves (symmetric / asymmetric, k = r / k > r), rate vs alpha, one-step vs plain GD."""
+    from theorylab import plotting, rates
+    from theorylab.trace import stack
+
+    paths = []
+    fig, axes = plotting.figure(ncols=2)
+    left, right = axes[0]
+    for k, label in ((2, "k = r = 2 (exact)"), (4, "k = 4 > r (over-param.)")):
+        t, err = stack(ctx.runs("sensing_sym_gd", k=k), "err")
+        plotting.band(left, t[1:], err[:, 1:], label=label)
+    t_ref = np.array([2e2, 2e4])
+    left.plot(t_ref, 7.07 / t_ref, "k--", linewidth=1, label="sqrt(k-r)/(2 eta t)")
+    left.set(xscale="log", yscale="log", ylim=(1e-12, 10), xlabel="iteration t", ylabel="||X X^T - M*||_F",
+             title="symmetric GD: 1/t when k > r")
+    left.legend()
+    for k, alpha in ((2, 0.2), (4, 0.1), (4, 0.2), (4, 0.4)):
+        t, err = stack(ctx.runs("sensing_asym_gd", k=k, alpha=alpha), "err")
+        plotting.band(right, t, err, label=f"k = {k}, alpha = {alpha}")
+    right.set(yscale="log", ylim=(1e-12, 10), xlabel="iteration t", ylabel="||F G^T - M*||_F",
+              title="asymmetric GD: linear, rate ~ alpha^2 when k > r")
+    right.legend()
+    paths += plotting.save(fig, outdir, "error_vs_iteration")
+
+    fig, axes = plotting.figure()
+    ax = axes[0][0]
+    alphas = np.array([0.05, 0.1, 0.2, 0.4])
+    for label, overrides in (("plain GD, k = 4", {"k": 4}), ("one-step fix, k = 4", {"k": 4, "one_step_tau": 1e-4}),
+                             ("plain GD, k = r = 2", {"k": 2, "T": 3000})):
+        grid = ctx.grid("sensing_asym_gd", "alpha", alphas, seeds=5, **overrides)
+        fitted = np.array([[-rates.fit_geometric(tr.t, tr["err"], window=(tr.scalars["trigger_t"] + 20, None)
+                                                 if tr.scalars["trigger_t"] >= 0 else None).value for tr in runs]
+                           for runs in grid])
+        plotting.band(ax, alphas, fitted.T, label=label)
+    ax.plot(alphas, 0.06 * alphas ** 2, "k--", linewidth=1, label="slope 2 (alpha^2)")
+    ax.set(xscale="log", yscale="log", xlabel="initialization scale alpha", ylabel="|log-rate| per iteration",
+           title="asymmetric GD: rate vs alpha (median, 10-90% over seeds)")
+    ax.legend()
+    paths += plotting.save(fig, outdir, "rate_vs_alpha")
+
+    fig, axes = plotting.figure()
+    ax = axes[0][0]
+    for alpha in (0.05, 0.2):
+        for tau, style in ((0.0, "-"), (1e-4, "--")):
+            t, err = stack(ctx.runs("sensing_asym_gd", k=4, alpha=alpha, one_step_tau=tau, seeds=5), "err")
+            name = "one-step fix" if tau else "plain GD"
+            plotting.band(ax, t, err, label=f"{name}, alpha = {alpha}")
+            ax.lines[-1].set_linestyle(style)
+    ax.set(yscale="log", xscale="log", ylim=(1e-12, 10), xlabel="iteration t", ylabel="||F G^T - M*||_F",
+           title="one-step modification (inferred variant) vs plain GD")
+    ax.legend()
+    paths += plotting.save(fig, outdir, "one_step_vs_plain")
+    return paths
