@@ -133,13 +133,8 @@ def cmd_check(args) -> int:
 def cmd_figures(args) -> int:
     from theorylab.verify import papers
 
-    known = papers()
-    chosen = args.papers or list(known)
-    unknown = [p for p in chosen if p not in known]
-    if unknown:
-        from theorylab.errors import UnknownNameError
-
-        raise UnknownNameError("paper", unknown[0], list(known))
+    known = papers(args.papers or None)
+    chosen = list(known)
     with _context(args) as ctx:
         for slug in chosen:
             paper = known[slug]

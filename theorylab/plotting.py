@@ -50,9 +50,35 @@ def figure(ncols: int = 1, nrows: int = 1, **kwargs):
         return plt.subplots(nrows, ncols, squeeze=False, layout="constrained", **kwargs)
 
 
-def band(ax, x, values, *, label: str | None = None, color=None, log: bool = True) -> None:
-    """Median across seeds (rows of ``values``) with the 10-90% range shaded."""
-    values = np.atleast_2d(values)
+def thin(n: int, max_points: int = 1500) -> np.ndarray:
+    """At most about ``2 * max_points`` indices of ``range(n)``, dense at both ends.
+
+    The union of evenly spaced and geometrically spaced indices draws well on linear and log
+    axes alike, and keeps vector (PDF) figures small.
+    """
+    if n <= 2 * max_points:
+        return np.arange(n)
+    linear = np.linspace(0, n - 1, max_points).astype(int)
+    geometric = np.geomspace(1, n, max_points).astype(int) - 1
+    return np.union1d(linear, geometric)
+
+
+def band(ax, x, values, *, label: str | None = None, color=None, log: bool = True,
+         stopped_below: bool = False) -> None:
+    """Median across seeds (rows of ``values``) with the 10-90% range shaded.
+
+    Parameters
+    ----------
+    stopped_below : bool
+        Runs shorter than the longest are padded with NaN by :func:`theorylab.trace.stack`. When
+        they stopped because they reached a floor (not because they diverged), set this so the
+        padding counts as "below the axis" instead of dropping those seeds from the median.
+    """
+    values = np.atleast_2d(np.asarray(values, dtype=float))
+    if stopped_below:
+        values = np.where(np.isnan(values), np.finfo(float).tiny, values)
+    keep = thin(values.shape[1])
+    x, values = np.asarray(x)[keep], values[:, keep]
     with np.errstate(all="ignore"):
         if log:
             logged = np.log(np.where(values > 0, values, np.nan))

@@ -71,7 +71,12 @@ def experiments() -> dict[str, Experiment]:
 
 
 def get_experiment(name: str) -> Experiment:
-    """The experiment called ``name``; the error lists the known ones."""
+    """The experiment called ``name``; the error lists the known ones.
+
+    Only when ``name`` is not registered yet are all paper modules imported to find it.
+    """
+    if name in _EXPERIMENTS:
+        return _EXPERIMENTS[name]
     load_papers()
     try:
         return _EXPERIMENTS[name]
@@ -108,12 +113,24 @@ def run_experiment(exp: Experiment, config: Any, seed: int) -> Trace:
     return trace
 
 
-def paper_modules() -> list[str]:
-    """Module names of ``paper_checks/<slug>.py``, one per paper."""
+def paper_slugs() -> list[str]:
+    """Slugs of the papers, one per module ``paper_checks/<slug>.py`` (nothing is imported)."""
     import paper_checks
 
-    return sorted(f"paper_checks.{m.name}" for m in pkgutil.iter_modules(paper_checks.__path__)
+    return sorted(m.name for m in pkgutil.iter_modules(paper_checks.__path__)
                   if not m.name.startswith(("_", "test_", "conftest")))
+
+
+def paper_modules() -> list[str]:
+    """Module names of ``paper_checks/<slug>.py``, one per paper."""
+    return [f"paper_checks.{slug}" for slug in paper_slugs()]
+
+
+def load_paper(slug: str):
+    """Import one paper's module (registering its experiments) and return it."""
+    if slug not in paper_slugs():
+        raise UnknownNameError("paper", slug, paper_slugs())
+    return importlib.import_module(f"paper_checks.{slug}")
 
 
 _LOADED = False

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import sys
 from typing import Iterable
 
@@ -11,31 +10,24 @@ from tqdm.auto import tqdm
 from theorylab.claims import Claim, Paper, Verdict, evaluate
 from theorylab.context import Context
 from theorylab.errors import UnknownNameError
-from theorylab.registry import load_papers, paper_modules
+from theorylab.registry import load_paper, paper_slugs
 
 
-def papers() -> dict[str, Paper]:
-    """Every paper, by slug (each ``paper_checks/<slug>.py`` defines ``PAPER`` and ``CLAIMS``)."""
-    load_papers()
-    found = {}
-    for name in paper_modules():
-        module = importlib.import_module(name)
-        found[module.PAPER.slug] = module.PAPER
-    return found
+def papers(slugs: Iterable[str] | None = None) -> dict[str, Paper]:
+    """Papers by slug (all of them by default); each ``paper_checks/<slug>.py`` defines ``PAPER`` and ``CLAIMS``."""
+    return {slug: load_paper(slug).PAPER for slug in (paper_slugs() if slugs is None else slugs)}
 
 
 def paper_claims(slug: str) -> list[Claim]:
-    """The claims of one paper, in card order."""
-    if slug not in papers():
-        raise UnknownNameError("paper", slug, list(papers()))
-    return list(importlib.import_module(f"paper_checks.{slug}").CLAIMS)
+    """The claims of one paper, in card order (imports only that paper's module)."""
+    return list(load_paper(slug).CLAIMS)
 
 
 def select_claims(targets: Iterable[str] | None = None) -> list[Claim]:
     """Claims named by ``targets``: ``PAPER`` (all its claims) or ``PAPER:CLAIM``; None for all."""
     targets = list(targets or [])
     if not targets:
-        return [claim for slug in papers() for claim in paper_claims(slug)]
+        return [claim for slug in paper_slugs() for claim in paper_claims(slug)]
     chosen: list[Claim] = []
     for target in targets:
         slug, _, claim_id = target.partition(":")

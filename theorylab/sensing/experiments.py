@@ -132,7 +132,7 @@ def make_figures(ctx, outdir) -> list:
     left, right = axes[0]
     for k, label in ((2, "k = r = 2 (exact)"), (4, "k = 4 > r (over-param.)")):
         t, err = stack(ctx.runs("sensing_sym_gd", k=k), "err")
-        plotting.band(left, t[1:], err[:, 1:], label=label)
+        plotting.band(left, t[1:], err[:, 1:], label=label, stopped_below=True)
     t_ref = np.array([2e2, 2e4])
     left.plot(t_ref, 7.07 / t_ref, "k--", linewidth=1, label="sqrt(k-r)/(2 eta t)")
     left.set(xscale="log", yscale="log", ylim=(1e-12, 10), xlabel="iteration t", ylabel="||X X^T - M*||_F",
@@ -140,9 +140,10 @@ def make_figures(ctx, outdir) -> list:
     left.legend()
     for k, alpha in ((2, 0.2), (4, 0.1), (4, 0.2), (4, 0.4)):
         t, err = stack(ctx.runs("sensing_asym_gd", k=k, alpha=alpha), "err")
-        plotting.band(right, t, err, label=f"k = {k}, alpha = {alpha}")
+        plotting.band(right, t, err, label=f"k = {k}, alpha = {alpha}", stopped_below=True)
     right.set(yscale="log", ylim=(1e-12, 10), xlabel="iteration t", ylabel="||F G^T - M*||_F",
               title="asymmetric GD: linear, rate ~ alpha^2 when k > r")
+    right.ticklabel_format(axis="x", style="sci", scilimits=(0, 0))
     right.legend()
     paths += plotting.save(fig, outdir, "error_vs_iteration")
 
@@ -158,8 +159,10 @@ def make_figures(ctx, outdir) -> list:
         plotting.band(ax, alphas, fitted.T, label=label)
     ax.plot(alphas, 0.06 * alphas ** 2, "k--", linewidth=1, label="slope 2 (alpha^2)")
     ax.set(xscale="log", yscale="log", xlabel="initialization scale alpha", ylabel="|log-rate| per iteration",
-           title="asymmetric GD: rate vs alpha (median, 10-90% over seeds)")
-    ax.legend()
+           title="asymmetric GD: rate vs alpha (median, 10-90% of 5 seeds)")
+    ax.set_xticks(alphas, [f"{a:g}" for a in alphas])
+    ax.minorticks_off()
+    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 0.08))
     paths += plotting.save(fig, outdir, "rate_vs_alpha")
 
     fig, axes = plotting.figure()
@@ -168,7 +171,7 @@ def make_figures(ctx, outdir) -> list:
         for tau, style in ((0.0, "-"), (1e-4, "--")):
             t, err = stack(ctx.runs("sensing_asym_gd", k=4, alpha=alpha, one_step_tau=tau, seeds=5), "err")
             name = "one-step fix" if tau else "plain GD"
-            plotting.band(ax, t, err, label=f"{name}, alpha = {alpha}")
+            plotting.band(ax, t, err, label=f"{name}, alpha = {alpha}", stopped_below=True)
             ax.lines[-1].set_linestyle(style)
     ax.set(yscale="log", xscale="log", ylim=(1e-12, 10), xlabel="iteration t", ylabel="||F G^T - M*||_F",
            title="one-step modification (inferred variant) vs plain GD")
