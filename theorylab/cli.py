@@ -1,4 +1,4 @@
-"""The ``theorylab`` command: list, run, check, figures."""
+"""The ``theorylab`` command: list, run, sweep, check, figures, report."""
 
 from __future__ import annotations
 
@@ -17,7 +17,12 @@ FIGURES_DIR = Path("figures")
 def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--profile", choices=("quick", "paper"), default="quick",
                         help="which table of the experiment TOML files to use (default: quick)")
-    parser.add_argument("--workers", type=int, default=None, help="local worker processes (default: cores)")
+    parser.add_argument("--workers", type=int, default=None, help="worker processes (default: cores)")
+    parser.add_argument("--backend", choices=("serial", "processes", "dask"), default="processes",
+                        help="where runs execute (default: local spawned processes)")
+    parser.add_argument("--address", default=None,
+                        help="Dask scheduler address, e.g. tcp://host:8786 (implies --backend dask; "
+                             "without it, --backend dask starts a LocalCluster)")
     parser.add_argument("--fresh", action="store_true", help="recompute instead of reusing stored results")
     parser.add_argument("--results", default=None, help="results folder (default: $THEORYLAB_RESULTS or results/)")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
@@ -37,10 +42,27 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--seeds", type=int, default=None, help="number of seeds (default: the profile's)")
     _add_common(run)
 
+    sweep = commands.add_parser("sweep", help="run an experiment over a parameter grid and seeds (resumable)")
+    sweep.add_argument("experiment")
+    sweep.add_argument("--grid", action="append", default=[], metavar="KEY=V1,V2,...",
+                       help="a swept parameter and its values (repeatable: the product is run)")
+    sweep.add_argument("--set", dest="assignments", action="append", default=[], metavar="KEY=VALUE",
+                       help="a fixed override for every run (repeatable)")
+    sweep.add_argument("--seeds", type=int, default=None, help="seeds per grid point (default: the profile's)")
+    sweep.add_argument("--dry-run", action="store_true", help="list what would run and what is stored; run nothing")
+    sweep.add_argument("--retry-failed", action="store_true", help="rerun the runs that raised in an earlier sweep")
+    _add_common(sweep)
+
     check = commands.add_parser("check", help="measure claims and print verdicts (exit 1 if any fails)")
     check.add_argument("targets", nargs="*", metavar="PAPER[:CLAIM]")
     check.add_argument("--json", action="store_true", help="print one JSON array of verdicts")
     _add_common(check)
+
+    report = commands.add_parser("report", help="check claims and write a static HTML report")
+    report.add_argument("targets", nargs="*", metavar="PAPER[:CLAIM]")
+    report.add_argument("--out", default="report", help="output folder (default: report/)")
+    report.add_argument("--figures-dir", default=str(FIGURES_DIR), help="where the figures are (default: figures/)")
+    _add_common(report)
 
     figures = commands.add_parser("figures", help="regenerate figures into figures/PAPER/")
     figures.add_argument("papers", nargs="*", metavar="PAPER")
@@ -50,10 +72,48 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _context(args) -> theorylab.Context:
+    from theorylab.parallel import make_executor
     from theorylab.store import Store
 
-    return theorylab.Context(args.profile, store=Store(args.results), reuse=not args.fresh,
-                             workers=args.workers, progress=not args.quiet and sys.stderr.isatty())
+    executor = make_executor(args.backend, workers=args.workers, address=args.address)
+    return theorylab.Context(args.profile, store=Store(args.results), reuse=not args.fresh, workers=args.workers,
+                             progress=not args.quiet and sys.stderr.isatty(), executor=executor)
+
+
+def _parse_grid(texts: list[str]) -> dict:
+    from theorylab.config import parse_assignment
+    from theorylab.errors import ConfigError
+
+    grid = {}
+    for text in texts:
+        key, sep, raw = text.partition("=")
+        if not sep or not key.strip() or not raw.strip():
+            raise ConfigError("--grid", "KEY=V1,V2,...", text)
+        grid[key.strip()] = [parse_assignment(f"{key}={value}")[1] for value in raw.split(",")]
+    return grid
+
+
+def cmd_sweep(args) -> int:
+    from theorylab import sweep
+    from theorylab.config import parse_assignment
+    from theorylab.registry import get_experiment
+
+    get_experiment(args.experiment)
+    grid = _parse_grid(args.grid)
+    fixed = dict(parse_assignment(text) for text in args.assignments)
+    with _context(args) as ctx:
+        todo = sweep.plan(ctx, args.experiment, grid, args.seeds, fixed, retry_failed=args.retry_failed)
+        if args.dry_run:
+            stored, pending = {j.key for j in todo.stored}, {j.key for j in todo.pending}
+            for job in todo.jobs:
+                status = "stored" if job.key in stored else ("to run" if job.key in pending else "failed, skipped")
+                print(f"{status:<16} {job.describe()}")
+            print(f"{len(todo.jobs)} runs: {len(todo.stored)} stored, {len(todo.pending)} to run, "
+                  f"{len(todo.failed)} failed before")
+            return 0
+        summary = sweep.run(ctx, todo)
+    print("\n".join(summary.lines()))
+    return 1 if summary.failed or summary.skipped_failed else 0
 
 
 def cmd_list(args) -> int:
@@ -119,7 +179,7 @@ def _format_table(verdicts) -> str:
 
 def cmd_check(args) -> int:
     with _context(args) as ctx:
-        verdicts = theorylab.check(args.targets, profile=args.profile, context=ctx, progress=not args.quiet and sys.stderr.isatty())
+        verdicts = theorylab.check(args.targets, profile=args.profile, context=ctx, progress=ctx.progress)
     if args.json:
         print(json.dumps([v.to_dict() for v in verdicts], indent=1, default=str))
     else:
@@ -127,6 +187,17 @@ def cmd_check(args) -> int:
         for v in verdicts:
             if v.error:
                 print(f"\n{v.claim.name} raised:\n{v.error}", file=sys.stderr)
+    return 0 if all(v.passed for v in verdicts) else 1
+
+
+def cmd_report(args) -> int:
+    from theorylab.report import papers_of, write_report
+    from theorylab.verify import papers
+
+    with _context(args) as ctx:
+        verdicts = theorylab.check(args.targets, profile=args.profile, context=ctx, progress=ctx.progress)
+    path = write_report(verdicts, papers(papers_of(verdicts)), args.out, args.figures_dir, profile=args.profile)
+    print(f"{path}: {sum(v.passed for v in verdicts)} of {len(verdicts)} claims agree")
     return 0 if all(v.passed for v in verdicts) else 1
 
 
@@ -148,7 +219,8 @@ def cmd_figures(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handler = {"list": cmd_list, "run": cmd_run, "check": cmd_check, "figures": cmd_figures}[args.command]
+    handler = {"list": cmd_list, "run": cmd_run, "sweep": cmd_sweep, "check": cmd_check,
+               "report": cmd_report, "figures": cmd_figures}[args.command]
     try:
         return handler(args)
     except TheorylabError as exc:

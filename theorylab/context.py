@@ -1,22 +1,44 @@
-"""The environment a claim's measurement or a figure runs in: profile, store, workers, progress."""
+"""The environment a claim's measurement, a figure or a sweep runs in: profile, store, executor, progress."""
 
 from __future__ import annotations
 
 import dataclasses
 import sys
-from typing import Any, Sequence
+from dataclasses import dataclass
+from typing import Any, Iterator, Sequence
 
 from tqdm.auto import tqdm
 
 from theorylab import parallel
 from theorylab.config import build_config, load_profile
-from theorylab.registry import get_experiment, run_task
+from theorylab.errors import TheorylabError
+from theorylab.registry import Experiment, get_experiment, run_task
 from theorylab.store import Store, result_key
 from theorylab.trace import Trace
 
 
+class TaskError(TheorylabError):
+    """One or more runs raised; their errors are in the message (successful runs were stored)."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One (experiment, config, seed) to run, with its store key."""
+
+    experiment: Experiment
+    config: Any
+    seed: int
+
+    @property
+    def key(self) -> str:
+        return result_key(self.experiment.name, self.experiment.version, self.config, self.seed)
+
+    def describe(self) -> str:
+        return f"{self.experiment.name} seed={self.seed} {dataclasses.asdict(self.config)}"
+
+
 class Context:
-    """Runs experiments for claims and figures, reusing stored results.
+    """Runs experiments for claims, figures and sweeps, reusing stored results.
 
     Parameters
     ----------
@@ -28,20 +50,28 @@ class Context:
     reuse : bool
         Read stored results when present (False recomputes and overwrites them).
     workers : int, optional
-        Local processes; 1 runs everything in this process. Default: the number of cores.
+        Local processes for the default executor; 1 runs everything in this process.
     progress : bool
         Show progress bars on stderr.
+    executor : parallel.Executor, optional
+        Overrides the default (local spawned processes); the context closes it.
     """
 
     def __init__(self, profile: str = "quick", *, store: Store | bool | None = None, reuse: bool = True,
-                 workers: int | None = None, progress: bool = False):
+                 workers: int | None = None, progress: bool = False, executor: parallel.Executor | None = None):
         self.profile = profile
         self.store = Store() if store is None else (store or None)
         self.reuse = reuse
         self.workers = parallel.default_workers() if workers is None else max(1, workers)
         self.progress = progress
+        self._executor = executor
         self._memory: dict[str, Trace] = {}
-        self._pool = None
+
+    @property
+    def executor(self) -> parallel.Executor:
+        if self._executor is None:
+            self._executor = parallel.make_executor("processes", workers=self.workers)
+        return self._executor
 
     # -- configs -------------------------------------------------------------------------
     def config(self, experiment: str, **overrides: Any) -> Any:
@@ -61,6 +91,12 @@ class Context:
             seeds = count or 1
         return list(range(seeds)) if isinstance(seeds, int) else list(seeds)
 
+    def jobs(self, experiment: str, seeds: int | Sequence[int] | None = None, **overrides: Any) -> list[Job]:
+        """The jobs of one (experiment, overrides) request, one per seed."""
+        exp = get_experiment(experiment)
+        config = self.config(experiment, **overrides)
+        return [Job(exp, config, seed) for seed in self.seeds(experiment, seeds)]
+
     # -- running -------------------------------------------------------------------------
     def runs(self, experiment: str, seeds: int | Sequence[int] | None = None, **overrides: Any) -> list[Trace]:
         """One trace per seed of ``experiment`` with ``overrides``."""
@@ -73,61 +109,62 @@ class Context:
 
     def run_many(self, requests: Sequence[tuple[str, dict]], seeds: int | Sequence[int] | None = None
                  ) -> list[list[Trace]]:
-        """Run several (experiment, overrides) requests over the same seeds, in one parallel batch."""
-        jobs = []  # (request index, seed position, experiment, config, seed, key)
-        for i, (name, overrides) in enumerate(requests):
-            exp = get_experiment(name)
-            config = self.config(name, **overrides)
-            for j, seed in enumerate(self.seeds(name, seeds)):
-                jobs.append((i, j, exp, config, seed, result_key(name, exp.version, config, seed)))
-        results: list[list[Trace | None]] = [[None] * len(self.seeds(n, seeds)) for n, _ in requests]
-        pending = []
-        for job in jobs:
-            trace = self._lookup(job[2].name, job[5])
-            if trace is None:
-                pending.append(job)
-            else:
-                results[job[0]][job[1]] = trace
-        self._execute(pending, results)
-        return results  # type: ignore[return-value]
+        """Run several (experiment, overrides) requests over the same seeds, in one parallel batch.
 
-    def _lookup(self, experiment: str, key: str) -> Trace | None:
-        if key in self._memory:
-            return self._memory[key]
+        Raises
+        ------
+        TaskError
+            If any run raised (the others are still stored).
+        """
+        groups = [self.jobs(name, seeds, **overrides) for name, overrides in requests]
+        traces = {job.key: self.lookup(job) for group in groups for job in group}
+        pending = list({job.key: job for group in groups for job in group if traces[job.key] is None}.values())
+        errors = []
+        for job, outcome in self.execute(pending):
+            if outcome.ok:
+                traces[job.key] = outcome.value
+            else:
+                errors.append(f"{job.describe()}:\n{outcome.error}")
+        if errors:
+            raise TaskError(f"{len(errors)} of {len(pending)} runs failed; first: {errors[0]}")
+        return [[traces[job.key] for job in group] for group in groups]
+
+    def lookup(self, job: Job) -> Trace | None:
+        """The stored (or already computed) trace of ``job``, if any."""
+        if job.key in self._memory:
+            return self._memory[job.key]
         if self.reuse and self.store is not None:
-            trace = self.store.load(experiment, key)
+            trace = self.store.load(job.experiment.name, job.key)
             if trace is not None:
-                self._memory[key] = trace
+                self._memory[job.key] = trace
                 return trace
         return None
 
-    def _execute(self, pending: list, results: list) -> None:
-        if not pending:
+    def execute(self, jobs: Sequence[Job]) -> Iterator[tuple[Job, parallel.Outcome]]:
+        """Run ``jobs`` on the executor, storing each result (or its failure) as it arrives."""
+        if not jobs:
             return
-        tasks = [(exp.name, exp.module, config, seed) for _, _, exp, config, seed, _ in pending]
-        pool = self._get_pool() if len(tasks) >= 4 else None
-        label = pending[0][2].name
+        tasks = [(job.experiment.name, job.experiment.module, job.config, job.seed) for job in jobs]
+        label = jobs[0].experiment.name
         with tqdm(total=len(tasks), desc=label, disable=not self.progress, file=sys.stderr, leave=False) as bar:
-            for index, trace in parallel.imap(run_task, tasks, pool=pool):
-                i, j, exp, _, _, key = pending[index]
+            for index, outcome in self.executor.imap(run_task, tasks):
+                job = jobs[index]
                 if self.store is not None:
-                    self.store.save(exp.name, key, trace)
-                self._memory[key] = trace
-                results[i][j] = trace
+                    if outcome.ok:
+                        self.store.save(job.experiment.name, job.key, outcome.value)
+                    else:
+                        self.store.save_failure(job.experiment.name, job.key, outcome.error,
+                                                {"config": dataclasses.asdict(job.config), "seed": job.seed})
+                if outcome.ok:
+                    self._memory[job.key] = outcome.value
                 bar.update()
-
-    def _get_pool(self):
-        if self.workers <= 1:
-            return None
-        if self._pool is None:
-            self._pool = parallel.process_pool(self.workers)
-        return self._pool
+                yield job, outcome
 
     def close(self) -> None:
-        """Shut the worker pool down."""
-        if self._pool is not None:
-            self._pool.shutdown()
-            self._pool = None
+        """Shut the executor's workers down."""
+        if self._executor is not None:
+            self._executor.close()
+            self._executor = None
 
     def __enter__(self) -> "Context":
         return self

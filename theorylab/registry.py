@@ -142,6 +142,7 @@ def load_papers() -> None:
     if _LOADED:
         return
     _LOADED = True
+    importlib.import_module("theorylab.selftest")
     for module in paper_modules():
         importlib.import_module(module)
 

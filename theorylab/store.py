@@ -83,4 +83,21 @@ class Store:
                   "diverged_at": trace.diverged_at, "meta": trace.meta}
         text = json.dumps(record, indent=1, sort_keys=True, default=_json_default)
         _atomic_write(json_path, lambda handle: handle.write(text.encode()))
+        self.failure_path(experiment, key).unlink(missing_ok=True)
         return json_path
+
+    # -- failures ------------------------------------------------------------------------
+    def failure_path(self, experiment: str, key: str) -> Path:
+        return self.root / experiment / f"{key}.error.json"
+
+    def save_failure(self, experiment: str, key: str, error: str, details: dict[str, Any]) -> Path:
+        """Record that a run raised ``error`` (kept until the run succeeds)."""
+        path = self.failure_path(experiment, key)
+        text = json.dumps({"key": key, "error": error, **details}, indent=1, default=_json_default)
+        _atomic_write(path, lambda handle: handle.write(text.encode()))
+        return path
+
+    def load_failure(self, experiment: str, key: str) -> dict | None:
+        """The failure record of a run, or None."""
+        path = self.failure_path(experiment, key)
+        return json.loads(path.read_text()) if path.exists() else None

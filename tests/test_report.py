@@ -1,0 +1,55 @@
+"""The HTML report: self-contained, lists every claim, embeds figures, renders in headless Chromium."""
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from theorylab import Bound, Claim, Paper, PowerLaw
+from theorylab.claims import evaluate
+from theorylab.rates import estimate_from_values
+from theorylab.report import write_report
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture
+def report(tmp_path):
+    paper = Paper("toy", "A toy paper", "Someone, 2024", "https://example.org/toy")
+    good = Claim("toy", "C1", "error decays like 1/t", "Thm 1", lambda ctx: estimate_from_values([-1.0, -0.98, -1.01], method="fit"),
+                 PowerLaw(-1.0, tol=0.1), [PowerLaw(-2.0, tol=0.1)])
+    bad = Claim("toy", "C2", "a claim that fails", "Thm 2", lambda ctx: estimate_from_values([3.0], method="fit"),
+                Bound(upper=1.0), [Bound(lower=5.0)])
+    figures = tmp_path / "figures" / "toy"
+    figures.mkdir(parents=True)
+    shutil.copy(Path(__file__).resolve().parent.parent / "figures/matrix_sensing_overparam/rate_vs_alpha.png",
+                figures / "rate_vs_alpha.png")
+    verdicts = [evaluate(good, None), evaluate(bad, None)]
+    return write_report(verdicts, {"toy": paper}, tmp_path / "report", tmp_path / "figures")
+
+
+def test_report_lists_claims_figures_and_provenance(report):
+    page = report.read_text()
+    assert page.count("<tr><td>") == 2 and "1 of 2</b> claims agree" in page
+    assert "DISAGREES" in page and "error decays like 1/t" in page and "https://example.org/toy" in page
+    assert "data:image/png;base64," in page and "Provenance" in page and "&quot;git&quot;" in page
+
+
+def test_report_needs_nothing_from_the_network(report):
+    page = report.read_text()
+    assert not re.search(r"<(script|link|img)[^>]+(src|href)=\"https?:", page)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (CI installs Debian's chromium)")
+def test_report_renders_in_headless_chromium(report, tmp_path):
+    dom = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom",
+                          report.as_uri()], capture_output=True, text=True, timeout=120)
+    assert 'id="claims"' in dom.stdout and dom.stdout.count("<tr>") == 3
+    shot = tmp_path / "shot.png"
+    subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}",
+                    "--window-size=1280,1600", report.as_uri()], capture_output=True, timeout=120)
+    assert shot.exists() and shot.stat().st_size > 20_000  # a blank page is a few KB

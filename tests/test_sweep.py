@@ -1,0 +1,141 @@
+"""Sweeps: identical results on every backend, resume after SIGKILL, concurrent sweeps, failures."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from theorylab import sweep
+from theorylab.cli import main
+from theorylab.context import Context
+from theorylab.parallel import make_executor
+from theorylab.registry import Experiment, get_experiment
+from theorylab.store import Store
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def stored_arrays(root: Path) -> dict:
+    """Every stored run's arrays (and scalars), by experiment/key: what must not depend on how it ran."""
+    out = {}
+    for path in sorted(root.glob("*/*.npz")):
+        with np.load(path) as data:
+            out[f"{path.parent.name}/{path.stem}"] = {name: data[name].copy() for name in data.files}
+    return out
+
+
+def assert_same_store(a: Path, b: Path) -> None:
+    left, right = stored_arrays(a), stored_arrays(b)
+    assert left.keys() == right.keys() and left
+    for key in left:
+        assert left[key].keys() == right[key].keys()
+        for name in left[key]:
+            assert np.array_equal(left[key][name], right[key][name]), (key, name)
+
+
+def run_sweep(root: Path, backend: str, workers: int, experiment="sensing_sym_gd",
+              grid=None, seeds=2, fixed=None) -> sweep.SweepSummary:
+    grid = grid or {"alpha": [0.3, 0.6], "k": [2, 4]}
+    fixed = fixed if fixed is not None else {"T": 200}
+    executor = make_executor(backend, workers=workers)
+    with Context("quick", store=Store(root), workers=workers, executor=executor) as ctx:
+        return sweep.run(ctx, sweep.plan(ctx, experiment, grid, seeds, fixed))
+
+
+def test_serial_processes_and_dask_store_identical_traces(tmp_path):
+    pytest.importorskip("dask.distributed", reason="the dask backend is the optional [dist] extra")
+    summaries = {backend: run_sweep(tmp_path / backend, backend, workers)
+                 for backend, workers in (("serial", 1), ("processes", 2), ("dask", 2))}
+    assert all(s.computed == 8 and not s.failed for s in summaries.values())
+    assert_same_store(tmp_path / "serial", tmp_path / "processes")
+    assert_same_store(tmp_path / "serial", tmp_path / "dask")
+
+
+def test_cli_sweep_on_a_dask_local_cluster(tmp_path, capsys):
+    pytest.importorskip("dask.distributed", reason="the dask backend is the optional [dist] extra")
+    code = main(["sweep", "sensing_asym_gd", "--grid", "alpha=0.2,0.4", "--set", "T=300", "--seeds", "2",
+                 "--backend", "dask", "--workers", "2", "--quiet", "--results", str(tmp_path)])
+    assert code == 0 and "4 runs: 0 reused from the store, 4 computed, 0 failed" in capsys.readouterr().out
+
+
+def sweep_command(root: Path, seeds: int, sleep: float) -> list[str]:
+    return [sys.executable, "-m", "theorylab", "sweep", "selftest_decay", "--grid", "rate=-0.1,-0.05",
+            "--set", f"sleep_s={sleep}", "--seeds", str(seeds), "--workers", "2", "--quiet", "--results", str(root)]
+
+
+def test_sigkill_then_rerun_recomputes_nothing_and_loses_nothing(tmp_path):
+    root, reference = tmp_path / "killed", tmp_path / "reference"
+    command = sweep_command(root, seeds=10, sleep=0.2)
+    process = subprocess.Popen(command, cwd=REPO, start_new_session=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while len(list(root.glob("*/*.json"))) < 4:
+        assert process.poll() is None, "the sweep finished before it could be interrupted"
+        assert time.monotonic() < deadline, "the sweep stored nothing within 120 s"
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    before = {p: p.stat().st_mtime_ns for p in root.glob("*/*.json")}
+    assert 4 <= len(before) < 20
+    rerun = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"{len(before)} reused from the store, {20 - len(before)} computed" in rerun.stdout
+    assert all(path.stat().st_mtime_ns == mtime for path, mtime in before.items())  # not recomputed
+    run_sweep(reference, "processes", 2, "selftest_decay", {"rate": [-0.1, -0.05]}, 10, {"sleep_s": 0.2})
+    assert_same_store(root, reference)
+
+
+def test_two_concurrent_sweeps_on_one_store(tmp_path):
+    root = tmp_path / "shared"
+    command = sweep_command(root, seeds=4, sleep=0.05)
+    processes = [subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for _ in range(2)]
+    assert all(p.wait(timeout=300) == 0 for p in processes)
+    run_sweep(tmp_path / "alone", "serial", 1, "selftest_decay", {"rate": [-0.1, -0.05]}, 4, {"sleep_s": 0.05})
+    assert_same_store(root, tmp_path / "alone")
+    store = Store(root)
+    assert all(store.load("selftest_decay", p.stem) is not None for p in root.glob("*/*.json"))
+
+
+def test_failures_are_recorded_skipped_and_retried(tmp_path, monkeypatch):
+    grid, fixed = {"rate": [-0.1]}, {"T": 20}
+    real = get_experiment("selftest_decay")
+
+    def flaky(config, rng):
+        raise RuntimeError("worker lost")
+
+    monkeypatch.setitem(__import__("theorylab.registry").registry._EXPERIMENTS, "selftest_decay",
+                        Experiment(real.name, real.paper, real.config, flaky, real.description, real.version))
+    first = run_sweep(tmp_path, "serial", 1, "selftest_decay", grid, 3, fixed)
+    assert first.computed == 0 and len(first.failed) == 3 and "worker lost" in first.failed[0][1]
+    assert len(list(tmp_path.glob("*/*.error.json"))) == 3
+    monkeypatch.undo()
+    again = run_sweep(tmp_path, "serial", 1, "selftest_decay", grid, 3, fixed)
+    assert again.computed == 0 and len(again.skipped_failed) == 3
+    executor = make_executor("serial")
+    with Context("quick", store=Store(tmp_path), executor=executor) as ctx:
+        retried = sweep.run(ctx, sweep.plan(ctx, "selftest_decay", grid, 3, fixed, retry_failed=True))
+    assert retried.computed == 3 and not retried.failed
+    assert not list(tmp_path.glob("*/*.error.json"))  # a success clears the failure record
+
+
+def test_failing_seed_does_not_stop_the_sweep_and_exit_status_says_so(tmp_path, capsys):
+    args = ["sweep", "selftest_decay", "--grid", "rate=-0.1,-0.05", "--set", "fail_seeds=[1]", "--seeds", "3",
+            "--workers", "1", "--quiet", "--results", str(tmp_path)]
+    assert main(args) == 1
+    out = capsys.readouterr().out
+    assert "4 computed, 2 failed" in out and out.count("FAILED") == 2 and "fails on purpose" in out
+    assert main(args + ["--dry-run"]) == 0
+    assert "6 runs: 4 stored, 0 to run, 2 failed before" in capsys.readouterr().out
+
+
+def test_bad_grid_is_named(capsys):
+    assert main(["sweep", "selftest_decay", "--grid", "rate", "--dry-run", "--quiet"]) == 2
+    assert "--grid" in capsys.readouterr().err
+    assert main(["sweep", "selftest_decay", "--grid", "rate=0.1", "--dry-run", "--quiet"]) == 2
+    assert "'rate'" in capsys.readouterr().err

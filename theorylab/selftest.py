@@ -1,0 +1,51 @@
+"""A tiny experiment that exercises the lab's machinery (sweeps, executors, resume, failures).
+
+``selftest_decay`` records a noisy geometric decay; it can sleep per run (to make a sweep last
+long enough to interrupt) and raise on chosen seeds (to test failure handling). It belongs to no
+paper.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from theorylab.config import require
+from theorylab.registry import experiment
+from theorylab.trace import Trace
+
+
+@dataclass(frozen=True)
+class DecayConfig:
+    """rate: log-contraction per step; T: steps; noise: log-normal noise level;
+    sleep_s: seconds to sleep per run; fail_seeds: seeds whose run raises."""
+
+    rate: float = -0.05
+    T: int = 100
+    noise: float = 0.01
+    sleep_s: float = 0.0
+    fail_seeds: tuple[int, ...] = ()
+
+    def validate(self) -> None:
+        require(self.rate < 0, "rate", "a negative log-contraction", self.rate)
+        require(self.T >= 1, "T", "an integer >= 1", self.T)
+        require(self.noise >= 0, "noise", "a number >= 0", self.noise)
+        require(self.sleep_s >= 0, "sleep_s", "a number of seconds >= 0", self.sleep_s)
+
+
+class SelftestFailure(RuntimeError):
+    """Raised on purpose by ``selftest_decay`` for the seeds in ``fail_seeds``."""
+
+
+@experiment("selftest_decay", paper="(selftest)", config=DecayConfig)
+def decay(config: DecayConfig, rng: np.random.Generator) -> Trace:
+    """Noisy geometric decay, for testing sweeps and executors (no paper)."""
+    seed = int(rng.bit_generator.seed_seq.entropy)
+    if seed in config.fail_seeds:
+        raise SelftestFailure(f"seed {seed} fails on purpose (fail_seeds={config.fail_seeds})")
+    time.sleep(config.sleep_s)
+    t = np.arange(config.T + 1)
+    err = np.exp(config.rate * t + config.noise * rng.standard_normal(t.size))
+    return Trace(t, {"err": err}, {"final": float(err[-1])})
