@@ -1,0 +1,343 @@
+"""Registered experiments of the last-iterate SGD paper (Liu & Zhou, ICLR 2024) and its anchors.
+
+Every trace is indexed by the horizon T (not by the iteration): the metrics are final-iterate
+gaps F(x_{T+1}) - F*. Stochastic experiments batch ``replicas`` independent runs in one kernel
+call and record their mean, median and upper quantiles; the registry's seeds are independent
+repetitions of such a batch, which is what a rate fit is taken across.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from theorylab.config import require
+from theorylab.registry import experiment
+from theorylab.sgd import algorithms, problems, schedules
+from theorylab.trace import Trace
+
+PAPER = "last_iterate_sgd"
+SPECTRA = ("ones", "inverse_square", "linspace")
+
+
+def horizons(log2_min: int, log2_max: int) -> np.ndarray:
+    """The horizon grid T = 2^log2_min, ..., 2^log2_max."""
+    return 2 ** np.arange(log2_min, log2_max + 1)
+
+
+def quantile_name(delta: float) -> str:
+    """Metric name of the (1 - delta) quantile across replicas."""
+    return f"quantile_{delta:g}"
+
+
+def _require_horizons(lo: int, hi: int, largest: int) -> None:
+    require(1 <= lo, "log2_T_min", "an integer >= 1", lo)
+    require(lo + 2 <= hi <= largest, "log2_T_max", f"an integer in [log2_T_min + 2, {largest}]", hi)
+
+
+# -- Harvey et al. instances (deterministic) ---------------------------------------------------------
+@dataclass(frozen=True)
+class HarveyConfig:
+    """A Harvey et al. instance run at every horizon of a grid (each horizon is its own instance).
+
+    ``schedule = "harvey"`` is the theorem's own step (1/t on the strongly convex instance,
+    c/sqrt(t) on the Lipschitz one); ``"linear_decay"`` is eta (T - t + 1) / T^(3/2).
+    """
+
+    instance: str = "strongly_convex"
+    schedule: str = "harvey"
+    c: float = 1.0
+    eta: float = 1.0
+    log2_T_min: int = 4
+    log2_T_max: int = 12
+
+    def validate(self) -> None:
+        require(self.instance in ("strongly_convex", "lipschitz"), "instance",
+                "'strongly_convex' or 'lipschitz'", self.instance)
+        require(self.schedule in ("harvey", "linear_decay"), "schedule", "'harvey' or 'linear_decay'", self.schedule)
+        require(self.c >= 1.0, "c", "a step constant c >= 1 (Harvey et al., Thm 3.5)", self.c)
+        require(self.eta > 0, "eta", "a positive step size", self.eta)
+        _require_horizons(self.log2_T_min, self.log2_T_max, 15)
+
+    def steps(self, T: int) -> np.ndarray:
+        if self.schedule == "linear_decay":
+            return schedules.LinearDecay(self.eta).steps(T)
+        if self.instance == "strongly_convex":
+            return schedules.InverseTime(mu=1.0).steps(T)
+        return schedules.InverseSqrt(self.c).steps(T)
+
+
+def _harvey_trace(config: HarveyConfig) -> Trace:
+    grid = horizons(config.log2_T_min, config.log2_T_max)
+    last, suffix = np.empty(grid.size), np.empty(grid.size)
+    for k, T in enumerate(grid):
+        T = int(T)
+        instance = (problems.harvey_strongly_convex(T) if config.instance == "strongly_convex"
+                    else problems.harvey_lipschitz(T, config.c))
+        result = algorithms.run_harvey(instance, config.steps(T))
+        last[k], suffix[k] = result.last, result.suffix
+    if config.instance == "strongly_convex":
+        bound = np.log(grid) / (4.0 * grid)
+    else:
+        bound = np.log(grid) / (32.0 * config.c * np.sqrt(grid))
+    return Trace(grid, {"last": last, "suffix": suffix, "lower_bound": bound})
+
+
+@experiment("sgd_harvey_strongly_convex", paper=PAPER, config=HarveyConfig)
+def harvey_strongly_convex(config: HarveyConfig, rng: np.random.Generator) -> Trace:
+    """Harvey et al. Thm 3.4 instance: f(x_{T+1}) and the suffix average versus T (deterministic)."""
+    require(config.instance == "strongly_convex", "instance", "'strongly_convex' for this experiment", config.instance)
+    return _harvey_trace(config)
+
+
+@experiment("sgd_harvey_lipschitz", paper=PAPER, config=HarveyConfig)
+def harvey_lipschitz(config: HarveyConfig, rng: np.random.Generator) -> Trace:
+    """Harvey et al. Thm 3.5 instance: f(x_{T+1}) versus T for c/sqrt(t) or linear decay (deterministic)."""
+    require(config.instance == "lipschitz", "instance", "'lipschitz' for this experiment", config.instance)
+    return _harvey_trace(config)
+
+
+# -- stochastic problems -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class StochasticConfig:
+    """Projected composite SGD on a stochastic problem, ``replicas`` runs per seed.
+
+    Problem: F(x) = f(x) + (mu_h / 2)||x||^2 on the ball of ``radius`` (none when 0), f one of
+    ``l1``, ``quadratic`` (curvatures from ``spectrum``: all ones, 1/j^2, or evenly spaced in
+    [lam_min, 1]) or ``linear`` (gradient from ``spectrum``). Schedule: see
+    :func:`theorylab.sgd.schedules.make_schedule` (``cap = 0`` means no cap).
+    """
+
+    problem: str = "l1"
+    d: int = 10
+    spectrum: str = "ones"
+    lam_min: float = 0.1
+    mu_h: float = 0.0
+    radius: float = 0.0
+    x1: float = 1.0
+    noise: str = "gaussian"
+    sigma: float = 1.0
+    alpha: float = 2.0
+    schedule: str = "inverse_sqrt"
+    eta: float = 0.5
+    mu: float = 1.0
+    offset: float = 0.0
+    p: float = 2.0
+    cap: float = 0.0
+    log2_T_min: int = 6
+    log2_T_max: int = 13
+    replicas: int = 100
+    deltas: tuple[float, ...] = (0.1, 0.01)
+
+    def validate(self) -> None:
+        require(self.problem in problems.PROBLEM_KINDS, "problem", f"one of {sorted(problems.PROBLEM_KINDS)}",
+                self.problem)
+        require(self.d >= 1, "d", "an integer >= 1", self.d)
+        require(self.spectrum in SPECTRA, "spectrum", f"one of {SPECTRA}", self.spectrum)
+        require(0 < self.lam_min <= 1, "lam_min", "a number in (0, 1]", self.lam_min)
+        require(self.radius >= 0, "radius", "a non-negative radius (0 = unconstrained)", self.radius)
+        require(self.noise in problems.NOISE_MODELS, "noise", f"one of {problems.NOISE_MODELS}", self.noise)
+        require(self.sigma >= 0, "sigma", "a non-negative noise level", self.sigma)
+        require(self.alpha > 1, "alpha", "a Pareto tail index > 1 (finite mean)", self.alpha)
+        require(self.cap >= 0, "cap", "a non-negative step cap (0 = none)", self.cap)
+        require(self.replicas >= 1, "replicas", "an integer >= 1", self.replicas)
+        require(all(0 < d < 1 for d in self.deltas), "deltas", "probabilities in (0, 1)", self.deltas)
+        _require_horizons(self.log2_T_min, self.log2_T_max, 20)
+        self.make_problem()
+        self.make_schedule()
+
+    def lam(self) -> np.ndarray:
+        j = np.arange(1, self.d + 1, dtype=float)
+        if self.spectrum == "ones":
+            return np.ones(self.d)
+        if self.spectrum == "inverse_square":
+            return 1.0 / j**2
+        return np.linspace(self.lam_min, 1.0, self.d)
+
+    def make_problem(self) -> problems.StochasticProblem:
+        return problems.StochasticProblem(self.problem, self.lam(), self.mu_h, self.radius, self.x1)
+
+    def make_schedule(self) -> schedules.Schedule:
+        return schedules.make_schedule(self.schedule, eta=self.eta, mu=self.mu, offset=self.offset, p=self.p,
+                                       cap=self.cap if self.cap > 0 else math.inf)
+
+
+def _stochastic_trace(config: StochasticConfig, rng: np.random.Generator) -> Trace:
+    grid = horizons(config.log2_T_min, config.log2_T_max)
+    gaps = algorithms.run_sgd(config.make_problem(), config.make_schedule(), grid, replicas=config.replicas,
+                              rng=rng, noise=config.noise, sigma=config.sigma, alpha=config.alpha)
+    metrics = {"mean": gaps.mean(axis=1), "median": np.median(gaps, axis=1)}
+    for delta in config.deltas:
+        metrics[quantile_name(delta)] = np.quantile(gaps, 1.0 - delta, axis=1)
+    return Trace(grid, metrics)
+
+
+def _register(name: str, doc: str) -> None:
+    def simulate(config: StochasticConfig, rng: np.random.Generator) -> Trace:
+        return _stochastic_trace(config, rng)
+
+    simulate.__doc__ = doc
+    simulate.__name__ = name
+    experiment(name, paper=PAPER, config=StochasticConfig)(simulate)
+
+
+_register("sgd_smooth_convex", "Smooth convex quadratic, Gaussian noise: last-iterate gap versus T.")
+_register("sgd_smooth_strongly_convex", "Smooth strongly convex quadratic, 1/(mu t) steps: gap versus T.")
+_register("sgd_composite_strongly_convex", "||x||_1 + (mu/2)||x||^2 by prox steps 1/(mu t): gap versus T.")
+_register("sgd_lipschitz_convex", "||x||_1 with Gaussian noise under anytime and known-T schedules.")
+_register("sgd_heavy_tail", "Linear objective on a ball, symmetric Pareto noise, eta/t^(1/p) steps.")
+_register("sgd_high_probability", "f = x^2/2 with +-1 noise and 1/t steps (Harvey et al. App. G): quantiles.")
+
+
+# -- figures -------------------------------------------------------------------------------------------
+def _loglog(ax, title: str) -> None:
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log")
+    ax.set_xlabel("horizon T")
+    ax.set_title(title)
+
+
+def _figure_harvey(ctx, outdir) -> list:
+    from theorylab.plotting import figure, save
+
+    (sc,) = ctx.runs("sgd_harvey_strongly_convex")
+    lip = [r[0] for r in ctx.run_many([("sgd_harvey_lipschitz", {"c": 1.0}), ("sgd_harvey_lipschitz", {"c": 2.0}),
+                                       ("sgd_harvey_lipschitz", {"schedule": "linear_decay", "c": 1.0, "eta": 1.0})])]
+    fig, axes = figure(ncols=2)
+    ax = axes[0, 0]
+    ax.plot(sc.t, sc.t * sc["last"], "o-", label="last iterate $x_{T+1}$")
+    ax.plot(sc.t, sc.t * sc["suffix"], "s-", label="suffix average (last half)")
+    ax.plot(sc.t, sc.t * sc["lower_bound"], "k--", lw=1, label="Thm 3.4 bound $\\ln T/4$")
+    ax.set_xscale("log", base=2)
+    ax.set_xlabel("horizon T")
+    ax.set_ylabel("$T\\,f$")
+    ax.set_title("strongly convex instance, $\\eta_t = 1/t$")
+    ax.legend()
+    ax = axes[0, 1]
+    root = np.sqrt(lip[0].t)
+    for trace, label in zip(lip, ["$c/\\sqrt{t}$, c = 1", "$c/\\sqrt{t}$, c = 2", "linear decay (known T)"]):
+        ax.plot(trace.t, root * trace["last"], "o-", ms=3.5, label=label)
+    ax.plot(lip[0].t, root * lip[0]["lower_bound"], "k--", lw=1, label="Thm 3.5 bound, c = 1")
+    ax.set_xscale("log", base=2)
+    ax.set_xlabel("horizon T")
+    ax.set_ylabel("$\\sqrt{T}\\,f(x_{T+1})$")
+    ax.set_title("Lipschitz instance")
+    ax.legend()
+    return save(fig, outdir, "harvey_log_corrected")
+
+
+def _figure_rates(ctx, outdir) -> list:
+    from theorylab.plotting import band, figure, save
+
+    names = [("sgd_smooth_convex", "smooth convex, $\\eta/\\sqrt{t}$", -0.5),
+             ("sgd_smooth_strongly_convex", "smooth strongly convex, $1/(\\mu t)$", -1.0),
+             ("sgd_composite_strongly_convex", "$\\|x\\|_1 + \\mu\\|x\\|^2/2$ (prox), $1/(\\mu t)$", -1.0)]
+    batches = ctx.run_many([(name, {}) for name, _, _ in names])
+    fig, axes = figure()
+    ax = axes[0, 0]
+    for (name, label, slope), traces in zip(names, batches):
+        t = traces[0].t
+        means = np.vstack([tr["mean"] for tr in traces])
+        band(ax, t, means, label=label)
+        anchor = np.median(means[:, -1])
+        ax.plot(t, anchor * (t / t[-1]) ** slope, "k:", lw=1)
+    _loglog(ax, "mean gap (band: 10-90% over seeds; dotted: $T^{-1/2}$, $T^{-1}$)")
+    ax.set_ylabel("$E[F(x_{T+1})] - F^*$")
+    ax.legend()
+    return save(fig, outdir, "error_vs_T")
+
+
+def _figure_schedules(ctx, outdir) -> list:
+    from theorylab.plotting import band, figure, save
+
+    labels = {"inverse_sqrt": "anytime $\\eta/\\sqrt{t}$", "constant_sqrt_T": "known T, $\\eta/\\sqrt{T}$",
+              "linear_decay": "known T, linear decay"}
+    batches = ctx.run_many([("sgd_lipschitz_convex", {"schedule": name}) for name in labels])
+    fig, axes = figure()
+    ax = axes[0, 0]
+    for (name, label), traces in zip(labels.items(), batches):
+        band(ax, traces[0].t, np.vstack([tr["mean"] for tr in traces]), label=label)
+        if name == "constant_sqrt_T":  # it lies on top of the anytime curve
+            ax.lines[-1].set_linestyle("--")
+    _loglog(ax, "$f = \\|x\\|_1$ (benign), Gaussian noise: mean gap")
+    ax.set_ylabel("$E[f(x_{T+1})] - f^*$")
+    ax.legend()
+    return save(fig, outdir, "schedules_compared")
+
+
+def heavy_tail_alpha(p: float) -> float:
+    """Pareto tail index paired with moment order p: alpha - 1 = 1.1 (p - 1), so E|xi|^p < inf, barely.
+
+    [inferred] On f(x) = x over [-1, 1] the gap then decays like T^((1 - alpha)/p) = T^(1.1 (1/p - 1)):
+    a jump eta_T xi is undone at speed eta_T per step, so E gap ~ eta_T E[min(|xi|, 1/eta_T)^2], and
+    that truncated second moment grows like eta_T^(alpha - 2) when alpha < 2.
+    """
+    return 1.0 + 1.1 * (p - 1.0)
+
+
+def heavy_tail_requests(orders) -> list:
+    """Runs of ``sgd_heavy_tail``: Pareto noise for each order p < 2, then Gaussian noise with p = 2."""
+    requests = [("sgd_heavy_tail", {"p": p, "alpha": heavy_tail_alpha(p), "noise": "pareto"}) for p in orders]
+    return requests + [("sgd_heavy_tail", {"p": 2.0, "noise": "gaussian"})]
+
+
+def _figure_heavy_tail(ctx, outdir, orders=(1.25, 1.5)) -> list:
+    from theorylab import rates
+    from theorylab.plotting import band, figure, save
+
+    batches = ctx.run_many(heavy_tail_requests(orders))
+    fig, axes = figure(ncols=2)
+    ax = axes[0, 0]
+    exponents = []
+    for p, traces in zip(list(orders) + [2.0], batches):
+        t = traces[0].t
+        means = np.vstack([tr["mean"] for tr in traces])
+        band(ax, t, means, label=f"p = {p:g}" + (" (Gaussian)" if p == 2.0 else ""))
+        exponents.append([rates.fit_power_law(t, row, window=(256, None)).value for row in means])
+    _loglog(ax, "$f(x) = x$ on $[-1, 1]$, $\\eta_t = 0.5/t^{1/p}$")
+    ax.set_ylabel("mean gap")
+    ax.legend()
+    ax = axes[0, 1]
+    grid = np.linspace(1.1, 2.0, 50)
+    ax.plot(grid, 1.0 / grid - 1.0, "k--", lw=1, label="bound exponent $1/p - 1$")
+    for p, values in zip(list(orders) + [2.0], exponents):
+        ax.plot(np.full(len(values), p), values, "o", color="#1f77b4", alpha=0.6, ms=4)
+    ax.axhline(-0.5, color="#d62728", lw=1, ls=":", label="finite-variance exponent $-1/2$")
+    ax.set_xlabel("moment order p")
+    ax.set_ylabel("fitted exponent (one dot per seed)")
+    ax.set_title("heavy-tail exponents")
+    ax.legend()
+    return save(fig, outdir, "heavy_tail_exponents")
+
+
+def _figure_high_probability(ctx, outdir) -> list:
+    from scipy import stats
+
+    from theorylab.plotting import figure, save
+
+    traces = ctx.runs("sgd_high_probability")
+    deltas = np.array(ctx.config("sgd_high_probability").deltas)
+    fig, axes = figure()
+    ax = axes[0, 0]
+    for k, trace in enumerate(traces):
+        scaled = [trace.t[-1] * trace[quantile_name(d)][-1] for d in deltas]
+        ax.plot(np.log(1 / deltas), scaled, "o", color="#1f77b4", alpha=0.6, ms=4,
+                label=f"T = {trace.t[-1]}, one dot per seed" if k == 0 else None)
+    fine = np.geomspace(deltas.min(), deltas.max(), 50)
+    ax.plot(np.log(1 / fine), stats.chi2.ppf(1 - fine, df=1) / 2, "k-", lw=1, label="exact law $\\chi^2_1/2$")
+    ax.plot(np.log(1 / fine), np.log(1 / fine), "k:", lw=1, label="$\\ln(1/\\delta)$")
+    ax.set_xlabel("$\\ln(1/\\delta)$")
+    ax.set_ylabel("$T \\cdot$ quantile$_{1-\\delta}$ of $f(x_{T+1})$")
+    ax.set_title("$f = x^2/2$, $\\pm 1$ noise, $\\eta_t = 1/t$ (Harvey et al. App. G)")
+    ax.legend()
+    return save(fig, outdir, "high_probability")
+
+
+def make_figures(ctx, outdir) -> list:
+    """Regenerate the figures of ``last_iterate_sgd`` into ``outdir`` (PNG + PDF each)."""
+    paths = []
+    for draw in (_figure_harvey, _figure_rates, _figure_schedules, _figure_heavy_tail, _figure_high_probability):
+        paths += draw(ctx, outdir)
+    return paths
