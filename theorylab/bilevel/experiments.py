@@ -1,0 +1,402 @@
+"""Registered experiments of ``bilevel_penalty`` and its figures.
+
+* ``bilevel_closeness`` -- ``psi - psi_sigma`` and ``||grad psi_sigma - grad psi||`` on a sigma grid
+  (problems P1-P5), with the inner-solve residual recorded beside them.
+* ``bilevel_sigma_bias`` -- stationary points of ``psi_sigma`` (P2) and ``||grad psi||`` there.
+* ``bilevel_pdl`` -- the deterministic double-loop penalty method to ``||grad psi|| <= eps``.
+* ``bilevel_sdl``, ``bilevel_psl``, ``bilevel_aid`` -- stochastic double loop, single loop with
+  momentum, and the implicit-differentiation baseline (P1 trajectories).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from theorylab.bilevel import algorithms, problems
+from theorylab.config import require
+from theorylab.registry import experiment, seed_generator
+from theorylab.trace import Trace
+
+PAPER = "bilevel_penalty"
+PROBLEMS = ("p1", "p2", "p3", "p4", "p5")
+
+
+@dataclass(frozen=True)
+class InstanceConfig:
+    """Which test problem and its sizes.
+
+    Attributes
+    ----------
+    problem : str
+        ``p1`` .. ``p5`` (see :mod:`theorylab.bilevel.problems`).
+    dx, dy, m : int
+        Sizes of P1/P2 (``m`` = rank of the P2 lower level); ignored by P3-P5 (scalar ``x``).
+    x : float
+        The point of the 1-D problems P3-P5; P1/P2 draw ``x ~ U[-2, 2]^dx`` from the seed.
+    """
+
+    problem: str = "p2"
+    dx: int = 3
+    dy: int = 6
+    m: int = 2
+    x: float = 0.7
+
+    def validate(self) -> None:
+        require(self.problem in PROBLEMS, "problem", f"one of {PROBLEMS}", self.problem)
+        require(self.dx >= 1, "dx", "an integer >= 1", self.dx)
+        require(self.dy >= 2, "dy", "an integer >= 2", self.dy)
+        require(1 <= self.m < self.dy, "m", f"an integer with 1 <= m < dy = {self.dy}", self.m)
+        require(np.isfinite(self.x) and (self.problem != "p5" or self.x != 0), "x",
+                "a finite point (nonzero for p5, where psi is discontinuous at 0)", self.x)
+
+    def build(self, rng: np.random.Generator) -> tuple[problems.BilevelProblem, np.ndarray]:
+        """The problem and the point ``x`` (P1/P2 data and ``x`` come from ``rng``)."""
+        if self.problem == "p1":
+            p = problems.make_p1(rng, dx=self.dx, dy=self.dy)
+        elif self.problem == "p2":
+            p = problems.make_p2(rng, dx=self.dx, dy=self.dy, m=self.m)
+        else:
+            return problems.make_problem(self.problem, rng), np.array([self.x])
+        return p, rng.uniform(-2.0, 2.0, p.dx)
+
+
+def _sigma_grid(lo: float, hi: float, n: int) -> np.ndarray:
+    return np.logspace(np.log10(lo), np.log10(hi), n)
+
+
+def _require_grid(lo: float, hi: float, n: int) -> None:
+    require(lo > 0, "sigma_min", "a positive number", lo)
+    require(hi > lo, "sigma_max", f"a number > sigma_min = {lo}", hi)
+    require(n >= 3, "n_sigma", "an integer >= 3 (a slope needs 3 points)", n)
+
+
+# ----------------------------------------------------------------------------------- closeness
+@dataclass(frozen=True)
+class ClosenessConfig(InstanceConfig):
+    """Closeness of ``psi_sigma`` to ``psi`` over ``n_sigma`` log-spaced values in [sigma_min, sigma_max]."""
+
+    sigma_min: float = 1e-5
+    sigma_max: float = 1e-1
+    n_sigma: int = 9
+
+    def validate(self) -> None:
+        super().validate()
+        _require_grid(self.sigma_min, self.sigma_max, self.n_sigma)
+
+
+@experiment("bilevel_closeness", paper=PAPER, config=ClosenessConfig)
+def closeness(config: ClosenessConfig, rng: np.random.Generator) -> Trace:
+    """Value and gradient gaps psi - psi_sigma over a sigma grid (inner problems solved exactly)."""
+    problem, x = config.build(rng)
+    sigmas = _sigma_grid(config.sigma_min, config.sigma_max, config.n_sigma)
+    psi, grad = problem.psi(x), problem.grad_psi(x)
+    gap = np.array([psi - problems.penalty_value(problem, x, s) for s in sigmas])
+    grad_gap = np.array([np.linalg.norm(problems.penalty_gradient(problem, x, s) - grad) for s in sigmas])
+    residual = np.array([problems.inner_residual(problem, x, s) for s in sigmas])
+    coef = problems.gap_coefficient(problem, x)
+    return Trace(sigmas, {"gap_value": gap, "gap_grad": grad_gap, "inner_residual": residual},
+                 scalars={"gap_coefficient": coef, "psi": psi, "max_inner_residual": float(residual.max())})
+
+
+# ----------------------------------------------------------------------------------- sigma bias
+@dataclass(frozen=True)
+class SigmaBiasConfig(InstanceConfig):
+    """Stationary points of ``psi_sigma`` by exact GD (``step``, stop at ``||grad psi_sigma|| <= tol``)."""
+
+    sigma_min: float = 1e-4
+    sigma_max: float = 1e-1
+    n_sigma: int = 7
+    step: float = 0.05
+    tol: float = 1e-12
+
+    def validate(self) -> None:
+        super().validate()
+        require(self.problem in ("p1", "p2"), "problem", "p1 or p2 (closed-form psi_sigma gradient)", self.problem)
+        _require_grid(self.sigma_min, self.sigma_max, self.n_sigma)
+        require(self.step > 0, "step", "a positive step size", self.step)
+        require(self.tol > 0, "tol", "a positive tolerance", self.tol)
+
+
+@experiment("bilevel_sigma_bias", paper=PAPER, config=SigmaBiasConfig)
+def sigma_bias(config: SigmaBiasConfig, rng: np.random.Generator) -> Trace:
+    """||grad psi|| at a stationary point of psi_sigma, over a sigma grid (same start x_0)."""
+    problem, x0 = config.build(rng)
+    sigmas = _sigma_grid(config.sigma_min, config.sigma_max, config.n_sigma)
+    bias, residual, iters = [], [], []
+    for s in sigmas:
+        x, res, it = algorithms.stationary_point_of_penalty(problem, x0, s, step=config.step, tol=config.tol)
+        bias.append(np.linalg.norm(problem.grad_psi(x)))
+        residual.append(res)
+        iters.append(it)
+    return Trace(sigmas, {"grad_psi": np.array(bias), "grad_psi_sigma": np.array(residual),
+                          "iterations": np.array(iters, float)})
+
+
+# ----------------------------------------------------------------------------------- algorithms
+@dataclass(frozen=True)
+class DoubleLoopConfig(InstanceConfig):
+    """Deterministic double loop: ``sigma = sigma_ratio * eps``, inner tolerance ``inner_ratio * sigma * eps``."""
+
+    eps: float = 0.1
+    sigma_ratio: float = 0.2
+    alpha: float = 0.05
+    inner_ratio: float = 0.1
+    max_outer: int = 20000
+
+    def validate(self) -> None:
+        super().validate()
+        require(self.problem in ("p1", "p2"), "problem", "p1 or p2", self.problem)
+        require(0 < self.eps < 10, "eps", "a target stationarity in (0, 10)", self.eps)
+        require(self.sigma_ratio > 0, "sigma_ratio", "a positive ratio sigma / eps", self.sigma_ratio)
+        require(self.alpha > 0, "alpha", "a positive step size", self.alpha)
+        require(self.inner_ratio > 0, "inner_ratio", "a positive ratio", self.inner_ratio)
+        require(self.max_outer >= 1, "max_outer", "an integer >= 1", self.max_outer)
+
+
+@experiment("bilevel_pdl", paper=PAPER, config=DoubleLoopConfig)
+def double_loop(config: DoubleLoopConfig, rng: np.random.Generator) -> Trace:
+    """Deterministic double-loop penalty method until ||grad psi|| <= eps (oracle calls counted)."""
+    problem, x0 = config.build(rng)
+    sigma = config.sigma_ratio * config.eps
+    return algorithms.penalty_double_loop(problem, x0, sigma=sigma, alpha=config.alpha, eps=config.eps,
+                                          inner_tol=config.inner_ratio * sigma * config.eps,
+                                          max_outer=config.max_outer)
+
+
+@dataclass(frozen=True)
+class StochasticConfig(InstanceConfig):
+    """Runs on P1 for the trajectory figure (oracle noise std ``noise``).
+
+    ``n_outer``, ``n_inner``, ``batch`` drive the double loop (and ``n_outer``, ``n_inner`` the
+    implicit-differentiation baseline, which is deterministic); ``eta``, ``n_iter``,
+    ``record_every`` drive the single loop.
+    """
+
+    problem: str = "p1"
+    dx: int = 2
+    dy: int = 5
+    sigma: float = 0.05
+    alpha: float = 0.05
+    noise: float = 0.1
+    n_outer: int = 200
+    n_inner: int = 10
+    batch: int = 16
+    eta: float = 0.1
+    n_iter: int = 4000
+    record_every: int = 10
+
+    def validate(self) -> None:
+        super().validate()
+        require(self.problem == "p1", "problem", "p1 (unique lower-level solution)", self.problem)
+        for name in ("sigma", "alpha"):
+            require(getattr(self, name) > 0, name, "a positive number", getattr(self, name))
+        require(self.noise >= 0, "noise", "a number >= 0", self.noise)
+        for name in ("n_outer", "n_inner", "batch", "n_iter", "record_every"):
+            require(getattr(self, name) >= 1, name, "an integer >= 1", getattr(self, name))
+        require(0 < self.eta <= 1, "eta", "a momentum weight in (0, 1]", self.eta)
+
+
+@experiment("bilevel_sdl", paper=PAPER, config=StochasticConfig)
+def stochastic_double_loop(config: StochasticConfig, rng: np.random.Generator) -> Trace:
+    """Stochastic double-loop penalty method (fixed inner steps and batch)."""
+    problem, x0 = config.build(rng)
+    return algorithms.stochastic_double_loop(problem, x0, rng, sigma=config.sigma, alpha=config.alpha,
+                                             noise=config.noise, n_outer=config.n_outer, n_inner=config.n_inner,
+                                             batch=config.batch)
+
+
+@experiment("bilevel_psl", paper=PAPER, config=StochasticConfig)
+def single_loop(config: StochasticConfig, rng: np.random.Generator) -> Trace:
+    """Single-loop penalty method with recursive momentum, one sample per iteration."""
+    problem, x0 = config.build(rng)
+    return algorithms.momentum_single_loop(problem, x0, rng, sigma=config.sigma, alpha=config.alpha, eta=config.eta,
+                                           noise=config.noise, n_iter=config.n_iter,
+                                           record_every=config.record_every)
+
+
+@experiment("bilevel_aid", paper=PAPER, config=StochasticConfig)
+def implicit_differentiation(config: StochasticConfig, rng: np.random.Generator) -> Trace:
+    """Implicit-differentiation baseline (deterministic; GD inner loop, CG linear solve)."""
+    problem, x0 = config.build(rng)
+    return algorithms.implicit_differentiation(problem, x0, alpha=config.alpha, n_outer=config.n_outer,
+                                               n_inner=config.n_inner, n_cg=problem.dy)
+
+
+# ---------------------------------------------------------------------------- estimator variance
+@dataclass(frozen=True)
+class VarianceConfig(InstanceConfig):
+    """Monte-Carlo variance of the x-estimate's ``g``-part on P1 (``n_draws`` samples per sigma)."""
+
+    problem: str = "p1"
+    dy: int = 5
+    sigma_min: float = 1e-3
+    sigma_max: float = 1e-1
+    n_sigma: int = 5
+    n_draws: int = 10000
+
+    def validate(self) -> None:
+        super().validate()
+        require(self.problem == "p1", "problem", "p1 (unique lower-level solution)", self.problem)
+        _require_grid(self.sigma_min, self.sigma_max, self.n_sigma)
+        require(self.n_draws >= 100, "n_draws", "an integer >= 100", self.n_draws)
+
+
+@experiment("bilevel_estimator_variance", paper=PAPER, config=VarianceConfig)
+def estimator_variance(config: VarianceConfig, rng: np.random.Generator) -> Trace:
+    """Variance of (grad_x g(x, y_sigma; xi) - grad_x g(x, y*; xi')) / sigma, shared vs independent xi."""
+    problem, x = config.build(rng)
+    sigmas = _sigma_grid(config.sigma_min, config.sigma_max, config.n_sigma)
+    shared, independent = [], []
+    for s in sigmas:
+        y_sigma, y_star = problem.penalty_solution(x, s), problem.f_minimal_solution(x)
+        noise = rng.standard_normal((2, config.n_draws, problem.dx, problem.dy))
+        same = algorithms.penalty_x_estimates(problem, x, y_sigma, y_star, s, noise[0], noise[0])
+        other = algorithms.penalty_x_estimates(problem, x, y_sigma, y_star, s, noise[0], noise[1])
+        shared.append(float(np.sum(np.var(same, axis=0))))
+        independent.append(float(np.sum(np.var(other, axis=0))))
+    return Trace(sigmas, {"var_shared": np.array(shared), "var_independent": np.array(independent)})
+
+
+# ---------------------------------------------------------------------------------------- figures
+TRAJECTORY_RUNS = {"P-DL (deterministic)": "bilevel_pdl", "stochastic double loop": "bilevel_sdl",
+                   "single loop + momentum": "bilevel_psl", "implicit differentiation": "bilevel_aid"}
+_P1_2D = {"problem": "p1", "dx": 2, "dy": 5}
+
+
+def pdl_eps_grid(profile: str) -> list[float]:
+    """Targets eps of the complexity claim: four octaves in ``quick``, five in ``paper``."""
+    return [0.1, 0.05, 0.025, 0.0125] + ([0.00625] if profile == "paper" else [])
+
+
+def _reference_line(ax, x, y0, slope, label, style):
+    x = np.asarray(x, dtype=float)
+    ax.plot(x, y0 * (x / x[0]) ** slope, style, color="0.4", linewidth=1.0, label=label)
+
+
+def _figure_closeness(ctx, outdir):
+    from theorylab import plotting
+
+    random_cases = ctx.run_many([("bilevel_closeness", {"problem": "p1", "dx": 3, "dy": 5}),
+                                 ("bilevel_closeness", {"problem": "p2"})])
+    fixed = ctx.run_many([("bilevel_closeness", {"problem": "p3", "x": 0.7})]
+                         + [("bilevel_closeness", {"problem": "p4", "x": x}) for x in (0.3, 1.0, 2.0)], seeds=[0])
+    n = len(random_cases[0])
+    labels = [f"P1 ({n} instances)", f"P2 ({n} instances)", "P3, x = 0.7", "P4, x = 0.3", "P4, x = 1", "P4, x = 2"]
+    fig, axes = plotting.figure(2, 1)
+    titles = (r"value gap $\psi - \psi_\sigma$", r"gradient gap $\|\nabla\psi_\sigma - \nabla\psi\|$")
+    for ax, metric, title in zip(axes[0], ("gap_value", "gap_grad"), titles):
+        for traces, label in zip(random_cases + fixed, labels):
+            plotting.band(ax, traces[0].t, np.vstack([t[metric] for t in traces]), label=label)  # median, 10-90%
+        sigma = random_cases[0][0].t
+        _reference_line(ax, sigma, 3 * np.max([g[0][metric][0] for g in random_cases + fixed]), 1.0,
+                        r"slope 1", "--")
+        ax.set(xscale="log", yscale="log", xlabel=r"penalty parameter $\sigma$", title=title)
+    axes[0][0].legend(loc="lower right", fontsize=7.5)
+    return plotting.save(fig, outdir, "closeness")
+
+
+def _figure_degenerate_and_bias(ctx, outdir):
+    from theorylab import plotting
+
+    fig, axes = plotting.figure(2, 1)
+    ax = axes[0][0]
+    sigma = 1e-6
+    mu, gap, grad_gap = problems.degenerate_gaps(np.geomspace(0.05, 0.5, 7), sigma)
+    ax.plot(mu, gap / sigma, "o", label=r"$(\psi - \psi_\sigma)/\sigma$ (measured)")
+    ax.plot(mu, grad_gap / sigma, "s", label=r"$|\psi_\sigma' - \psi'|/\sigma$ (measured)")
+    _reference_line(ax, mu, 0.5 / mu[0], -1.0, r"$1/(2\mu)$ (derived)", "--")
+    _reference_line(ax, mu, mu[0] ** -1.5, -1.5, r"$\mu^{-3/2}$ (derived)", ":")
+    _reference_line(ax, mu, mu[0] ** -3.0, -3.0, r"$\mu^{-3}$ (paper's bound, shape)", "-.")
+    ax.set(xscale="log", yscale="log", xlabel=r"error-bound modulus $\mu = x^2$ (P5, $\sigma = 10^{-6}$)",
+           title="closeness degrades as $\\mu \\to 0$")
+    ax.legend()
+    ax = axes[0][1]
+    traces = ctx.runs("bilevel_sigma_bias")
+    plotting.band(ax, traces[0].t, np.vstack([t["grad_psi"] for t in traces]),
+                  label=rf"$\|\nabla\psi(\bar x_\sigma)\|$, {len(traces)} P2 instances")
+    _reference_line(ax, traces[0].t, np.median([t["grad_psi"][0] for t in traces]), 1.0, "slope 1", "--")
+    ax.set(xscale="log", yscale="log", xlabel=r"$\sigma$", title=r"stationary points of $\psi_\sigma$")
+    ax.legend()
+    return plotting.save(fig, outdir, "degenerate_and_bias")
+
+
+def _figure_complexity(ctx, outdir):
+    from theorylab import plotting
+
+    eps = np.array(pdl_eps_grid(ctx.profile))
+    runs = ctx.grid("bilevel_pdl", "eps", list(eps))
+    calls = np.array([[r.scalars["oracle_calls"] for r in row] for row in runs]).T  # seeds x eps
+    fig, axes = plotting.figure(1, 1)
+    ax = axes[0][0]
+    for s, row in enumerate(calls):
+        ax.plot(1 / eps, row, "o-", color="C0", alpha=0.8, label="P-DL on P2 (one line per seed)" if s == 0 else None)
+    start = np.median(calls[:, 0])
+    _reference_line(ax, 1 / eps, start, 3.0, r"$\epsilon^{-3}$ (theorem)", "--")
+    _reference_line(ax, 1 / eps, start, 1.0, r"$\epsilon^{-1}$", ":")
+    ax.set(xscale="log", yscale="log", xlabel=r"$1/\epsilon$  ($\sigma = 0.2\,\epsilon$)",
+           ylabel=r"oracle calls to $\|\nabla\psi\| \leq \epsilon$", title="deterministic double loop")
+    ax.set_xticks(1 / eps, [f"{v:g}" for v in 1 / eps])
+    ax.minorticks_off()
+    ax.legend()
+    return plotting.save(fig, outdir, "complexity")
+
+
+def _figure_trajectories(ctx, outdir):
+    from theorylab import plotting
+
+    sigma = StochasticConfig().sigma
+    # P-DL is parameterized by eps with sigma = sigma_ratio * eps: pick the same sigma as the other runs and an
+    # eps below the sigma-bias of psi_sigma's stationary point, so that it runs its max_outer steps.
+    pdl = {**_P1_2D, "eps": 1e-3, "sigma_ratio": sigma / 1e-3, "max_outer": 400}
+    requests = [(name, pdl if name == "bilevel_pdl" else {}) for name in TRAJECTORY_RUNS.values()]
+    traces = [group[0] for group in ctx.run_many(requests, seeds=[0])]
+    problem, _ = InstanceConfig(**_P1_2D).build(seed_generator(0))  # the instance the runs of seed 0 used
+    paths = [np.column_stack([t["x0"], t["x1"]]) for t in traces]
+    points = np.vstack(paths)
+    lo, hi = points.min(axis=0) - 0.4, points.max(axis=0) + 0.4
+    g0, g1 = np.meshgrid(np.linspace(lo[0], hi[0], 120), np.linspace(lo[1], hi[1], 120))
+    psi = np.array([[problem.psi(np.array([a, b])) for a, b in zip(r0, r1)] for r0, r1 in zip(g0, g1)])
+    fig, axes = plotting.figure(2, 1)
+    ax = axes[0][0]
+    ax.contour(g0, g1, psi, levels=25, colors="0.75", linewidths=0.6)
+    for path, label in zip(paths, TRAJECTORY_RUNS):
+        ax.plot(path[:, 0], path[:, 1], "-", linewidth=1.1, label=label)
+    ax.plot(*paths[0][0], "ko", markersize=4)
+    ax.set(xlabel="$x_1$", ylabel="$x_2$", title=r"P1 ($d_x = 2$): contours of $\psi$")
+    ax.legend(fontsize=7)
+    ax = axes[0][1]
+    for trace, label in zip(traces, TRAJECTORY_RUNS):
+        cost = trace["oracle_calls"] + (trace["hvp_calls"] if "hvp_calls" in trace.metrics else 0)
+        ax.plot(np.maximum(cost, 1), trace["grad_psi"], label=label)
+    x_bar, _, _ = algorithms.stationary_point_of_penalty(problem, paths[0][0], sigma, tol=1e-10)
+    ax.axhline(np.linalg.norm(problem.grad_psi(x_bar)), color="0.4", linestyle="--", linewidth=1.0,
+               label=r"$\|\nabla\psi\|$ at the stationary point of $\psi_\sigma$")
+    ax.legend(fontsize=7, loc="lower left")
+    ax.set(xscale="log", yscale="log", xlabel="first-order oracle calls (AID: + Hessian-vector products)",
+           ylabel=r"$\|\nabla\psi(x)\|$", title=r"penalty runs: $\sigma = 0.05$; stochastic: noise 0.1")
+    return plotting.save(fig, outdir, "trajectories")
+
+
+def _figure_variance(ctx, outdir):
+    from theorylab import plotting
+
+    traces = ctx.runs("bilevel_estimator_variance")
+    fig, axes = plotting.figure(1, 1)
+    ax = axes[0][0]
+    for name, label in (("shared", "same lower-level sample in both terms"), ("independent", "independent samples")):
+        plotting.band(ax, traces[0].t, np.vstack([t[f"var_{name}"] for t in traces]), label=label)
+    ax.set(xscale="log", yscale="log", xlabel=r"$\sigma$", ylabel="variance (trace)",
+           title=r"$(\nabla_x g(x, y_\sigma; \phi) - \nabla_x g(x, y^*; \phi'))/\sigma$ on P1")
+    ax.legend()
+    return plotting.save(fig, outdir, "estimator_variance")
+
+
+def make_figures(ctx, outdir) -> list:
+    """Closeness vs sigma, the degenerate family and sigma-bias, complexity vs eps, trajectories, variance."""
+    paths = []
+    for make in (_figure_closeness, _figure_degenerate_and_bias, _figure_complexity, _figure_trajectories,
+                 _figure_variance):
+        paths += make(ctx, outdir)
+    return paths
