@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from pathlib import Path
 from typing import Iterator
 
@@ -94,6 +95,7 @@ def save(fig, outdir: str | Path, name: str) -> list[Path]:
     """Write ``name.png`` and ``name.pdf`` into ``outdir`` and close the figure."""
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)  # font-subsetting chatter when writing PDFs
     paths = [outdir / f"{name}.png", outdir / f"{name}.pdf"]
     with style():
         for path in paths:

@@ -92,7 +92,7 @@ def _operator(rng: np.random.Generator, config: SensingConfig, symmetric: bool) 
     return gaussian_operator(rng, config.m, config.n, config.n, symmetric=symmetric) if config.m else None
 
 
-@experiment("sensing_sym_gd", paper=PAPER, config=SensingConfig)
+@experiment("sensing_sym_gd", paper=PAPER, config=SensingConfig, version=2)
 def sym_gd(config: SensingConfig, rng: np.random.Generator) -> Trace:
     """Symmetric GD on X X^T with a random small initialization (A1)."""
     target_rng, init_rng, operator_rng = rng.spawn(3)
@@ -104,7 +104,7 @@ def sym_gd(config: SensingConfig, rng: np.random.Generator) -> Trace:
     return trace
 
 
-@experiment("sensing_asym_gd", paper=PAPER, config=AsymmetricConfig)
+@experiment("sensing_asym_gd", paper=PAPER, config=AsymmetricConfig, version=2)
 def asym_gd(config: AsymmetricConfig, rng: np.random.Generator) -> Trace:
     """Asymmetric GD on F G^T, init (alpha, alpha/3), optionally the one-step fix (A2, A3)."""
     target_rng, init_rng, operator_rng = rng.spawn(3)

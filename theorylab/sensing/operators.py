@@ -4,8 +4,10 @@ The operator is stored as an ``(m, n1 * n2)`` array already scaled by ``m^{-1/2}
 ``A(M) = A @ vec(M)`` and ``A*(v) = reshape(A^T v)`` with ``A* A ~ identity`` (``vec`` is the
 row-major flattening). Symmetric sensing uses ``A_i = (B_i + B_i^T) / 2``.
 
-The Numba kernels are memory-bound matrix-vector products; each has a NumPy reference that the
-tests compare it with.
+The Numba kernels are memory-bound matrix-vector products. They call BLAS (``np.dot``) from
+inside Numba: a hand-written loop was 2-3x slower, because its dot-product reduction cannot be
+vectorized without ``fastmath`` (bench/RESULTS.md), while calling it from Numba keeps the GD loops
+free of Python overhead. Each has a NumPy reference that the tests compare it with.
 """
 
 from __future__ import annotations
@@ -46,27 +48,13 @@ def gaussian_operator(rng: np.random.Generator, m: int, n1: int, n2: int | None 
 @numba.njit(cache=True)
 def apply_operator(A: np.ndarray, M: np.ndarray) -> np.ndarray:
     """``A(M)``: the ``m`` inner products ``<A_i, M>`` (scaled). ``M`` must be C-contiguous."""
-    flat = M.ravel()
-    m, p = A.shape
-    out = np.zeros(m)
-    for i in range(m):
-        total = 0.0
-        for j in range(p):
-            total += A[i, j] * flat[j]
-        out[i] = total
-    return out
+    return np.dot(A, M.ravel())
 
 
 @numba.njit(cache=True)
 def apply_adjoint(A: np.ndarray, v: np.ndarray, n1: int, n2: int) -> np.ndarray:
     """``A*(v) = sum_i v_i A_i`` (scaled), as an ``(n1, n2)`` matrix."""
-    m, p = A.shape
-    out = np.zeros(p)
-    for i in range(m):
-        vi = v[i]
-        for j in range(p):
-            out[j] += vi * A[i, j]
-    return out.reshape((n1, n2))
+    return np.dot(A.T, v).reshape((n1, n2))
 
 
 def apply_operator_reference(A: np.ndarray, M: np.ndarray) -> np.ndarray:
