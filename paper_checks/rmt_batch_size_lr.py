@@ -1,0 +1,386 @@
+"""Granziol, Zohren, Roberts (JMLR 2022): learning rates as a function of batch size.
+
+Only the abstract of the paper could be retrieved (the card's [P] tags); its theorems are
+**reconstructed** (card F1 [M]) or replaced by derived laws (F2, F3 [D]). Each claim says which.
+Every measurement is indexed by the batch size B; "seeds" are independent data sets / batch streams.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from theorylab import Bound, Claim, Close, Paper, Scaling, rates
+from theorylab.rates import Estimate
+from theorylab.rmt import experiments as rmt
+from theorylab.rmt import hessians
+from theorylab.trace import stack
+
+PAPER = Paper(
+    slug="rmt_batch_size_lr",
+    title="Learning Rates as a Function of Batch Size: A Random Matrix Theory Approach to Neural Network Training",
+    citation="D. Granziol, S. Zohren, S. Roberts. JMLR 23(173):1-65, 2022. arXiv:2006.09092",
+    url="https://arxiv.org/abs/2006.09092",
+    figures=rmt.make_figures,
+)
+
+
+def _per_seed(values, method: str, extra: dict | None = None) -> Estimate:
+    return rates.estimate_from_values(values, method=method, extra=extra)
+
+
+def _rows(traces, metric: str, lo: float = 0, hi: float = np.inf) -> tuple[np.ndarray, np.ndarray]:
+    """Batch sizes in ``[lo, hi]`` and the metric per seed (rows) at those batch sizes."""
+    b, values = stack(traces, metric)
+    keep = (b >= lo) & (b <= hi)
+    return b[keep], values[:, keep]
+
+
+def _excess_z(traces, hi: float) -> Estimate:
+    """Per seed: min over B <= hi of (mean lambda_max(H_B) - lambda_1) / its standard error (raw means)."""
+    _, mean = _rows(traces, "lmax_mean", hi=hi)
+    _, se = _rows(traces, "lmax_se", hi=hi)
+    lambda_1 = np.array([t.scalars["lambda_1"] for t in traces])[:, None]
+    return _per_seed(((mean - lambda_1) / se).min(axis=1), f"min over B <= {hi:g} of z = excess / SE")
+
+
+# -- C1: extremal eigenvalues grow under mini-batching (logistic regression) ----------------------
+def measure_c1(ctx) -> dict[str, Estimate]:
+    traces = ctx.runs("rmt_logistic_spectrum")
+    p = ctx.config("rmt_logistic_spectrum").p
+    b, lmin = _rows(traces, "lmin_mean", lo=p)
+    _, lmin_se = _rows(traces, "lmin_se", lo=p)
+    lambda_min = np.array([t.scalars["lambda_min"] for t in traces])[:, None]
+    b_all, excess = _rows(traces, "excess_cv_mean")
+    return {
+        "lmax_excess_z": _excess_z(traces, hi=p),
+        "lmin_deficit_z": _per_seed(((lambda_min - lmin) / lmin_se).min(axis=1),
+                                    f"min over B >= P of z = (lambda_min(H) - mean lambda_min(H_B)) / SE, B in {b.tolist()}"),
+        "excess_slope": rates.across_seeds(rates.fit_power_law, b_all, excess, window=(b_all[0], b_all[-1])),
+    }
+
+
+C1 = Claim(
+    paper=PAPER.slug, id="C1",
+    statement="Extremal batch-Hessian eigenvalues exceed the full Hessian's in magnitude "
+              "(lambda_max up, lambda_min down) and the gap shrinks as B grows (logistic regression at its ridge MLE).",
+    source="abstract [P]; E[H_B] = H_emp and convexity of lambda_max (Jensen) [D]",
+    measure=measure_c1,
+    predicted=[Bound(lower=3.0, label="lambda_max excess z", on="lmax_excess_z"),
+               Bound(lower=3.0, label="lambda_min deficit z", on="lmin_deficit_z"),
+               Bound(upper=-0.5, label="log-log slope of the excess", on="excess_slope")],
+    controls=[Close(0.0, atol=2.0, on="lmax_excess_z"),
+              Close(0.0, atol=2.0, on="lmin_deficit_z"),
+              Scaling(0.0, tol=0.25, parameter="B", on="excess_slope")],
+    rationale="Logistic regression, P=100, spike 10, N=10^4 (quick), batches with replacement so E[H_B]=H_emp. "
+              "z-scores use raw means over 40 batches per B and seed; the lambda_max window is B <= P because past it the "
+              "1/B excess falls below the O(lambda_1 sqrt(2/B)) batch-to-batch noise of the outlier at 40 batches "
+              "(C4 resolves it there with a control variate). lambda_min is compared at B >= P (below P, H_B is rank-deficient "
+              "and lambda_min(H_B) = ridge trivially). Predicted: every z >= 3 (one-sided, significant at every B); "
+              "control 'no batch effect' |z| <= 2. Gap shrinking: log-log slope of the (control-variate) excess "
+              "over the whole grid must be < -0.5; control slope 0 +- 0.25 (no dependence on B). Medians over 3 data sets.",
+)
+
+
+# -- C2: additive spiked-Wigner model, reconstructed law F1 ------------------------------------------
+def measure_c2(ctx) -> dict[str, Estimate]:
+    traces = ctx.runs("rmt_additive_spectrum")
+    config = ctx.config("rmt_additive_spectrum")
+    b, mean = _rows(traces, "lmax_mean")
+    wigner = hessians.wigner_outlier(config.spike, config.s2, config.p, b)
+    wishart = hessians.wishart_outlier(config.spike, config.s2, config.p, b)
+    return {
+        "max_dev_wigner": _per_seed(np.abs(mean / wigner - 1).max(axis=1), "max over B of |mean lambda_max / F1 - 1|"),
+        "max_dev_wishart": _per_seed(np.abs(mean / wishart - 1).max(axis=1), "max over B of |mean lambda_max / F2 - 1|"),
+    }
+
+
+C2 = Claim(
+    paper=PAPER.slug, id="C2",
+    statement="In the additive model H_B = lambda e1 e1^T + Wigner(s^2/B), E lambda_max(H_B) = lambda + P s^2/(B lambda) "
+              "when separated, else the edge 2 s sqrt(P/B) (law F1).",
+    source="card F1 [M]: RECONSTRUCTED form of the paper's batch-Hessian theorem (exact statement not retrieved)",
+    measure=measure_c2,
+    predicted=Bound(upper=0.03, label="max relative deviation from F1", on="max_dev_wigner"),
+    controls=[Bound(upper=0.03, label="max relative deviation from F2", on="max_dev_wishart")],
+    rationale="Card R1a: P=400, lambda=3, s^2=1, B in {16..1024} (bulk-edge and separated branches), 5 matrices per B "
+              "and seed, 3 seeds. Tolerance 3% (card): the Tracy-Widom mean shift of the edge, about -1.2 s sqrt(P/B) "
+              "P^(-2/3) / 2 ~ -1%, plus 5-draw noise; the worst per-seed deviation was ~1.7% in development. "
+              "Control: the spiked-Wishart law F2 applied to the same matrices (off by > 100% on the edge branch). "
+              "This checks the reconstructed law on its own model only; C3 shows that real batch Hessians do not follow it.",
+)
+
+
+# -- C3: least-squares batch Hessians follow the spiked-Wishart law F2 -------------------------------
+LS_CHECK_B = (8, 16, 64, 256, 1024)
+
+
+def measure_c3(ctx) -> dict[str, Estimate]:
+    traces = ctx.runs("rmt_ls_spectrum")
+    b, mean = _rows(traces, "lmax_mean")
+    _, wishart = _rows(traces, "wishart_law")
+    _, wigner = _rows(traces, "wigner_law")
+    out = {}
+    for batch in LS_CHECK_B:
+        k = int(np.flatnonzero(b == batch)[0])
+        out[f"ratio_F2_B{batch}"] = _per_seed(mean[:, k] / wishart[:, k], f"mean lambda_max(H_B) / F2 at B={batch}")
+    for batch in (8, 16):
+        k = int(np.flatnonzero(b == batch)[0])
+        out[f"ratio_F1_B{batch}"] = _per_seed(mean[:, k] / wigner[:, k], f"mean lambda_max(H_B) / F1 at B={batch}")
+        spike = traces[0].scalars["lambda_1"]
+        out[f"ratio_full_B{batch}"] = _per_seed(mean[:, k] / spike, f"mean lambda_max(H_B) / lambda_max(H) at B={batch}")
+    return out
+
+
+C3 = Claim(
+    paper=PAPER.slug, id="C3",
+    statement="For least squares, E lambda_max(X_B^T X_B / B) follows the spiked-Wishart outlier law F2 "
+              "(not the additive-Wigner law F1).",
+    source="card F2 [D] (Baik-Ben Arous-Peche, Baik-Silverstein); stands in for the paper's GGN theorem, not retrieved",
+    measure=measure_c3,
+    predicted=[Close(1.0, rtol=0.12, on="ratio_F2_B8")] + [Close(1.0, rtol=0.08, on=f"ratio_F2_B{b}") for b in LS_CHECK_B[1:]],
+    controls=[Close(1.0, rtol=0.3, on="ratio_F1_B8"), Close(1.0, rtol=0.3, on="ratio_F1_B16"),
+              Close(1.0, rtol=0.08, on="ratio_full_B8"), Close(1.0, rtol=0.08, on="ratio_full_B16")],
+    rationale="P=200, spike 10, bulk 1 (every B >= 8 separated), 20 fresh batches per B and seed, 5 seeds; "
+              "median over seeds of mean/F2. Tolerances are the card's (8%, 12% at B=8): F2 is a P -> infinity limit "
+              "and the outlier fluctuates by ~lambda sqrt(2/B) per batch (~3% per-seed SE at B=8); development runs "
+              "stayed within 5%. Controls: the additive law F1 with s^2 = bulk (off by >60% at B=8, 16 -- the "
+              "card's model mismatch, > 30% required) and 'no batch effect' lambda_max(H_B) = lambda_max(H).",
+)
+
+
+# -- C4: the excess over the full Hessian scales like 1/B ---------------------------------------------
+def measure_c4(ctx) -> dict[str, Estimate]:
+    traces = ctx.runs("rmt_ls_spectrum")
+    b, excess = _rows(traces, "excess_cv_mean")
+    _, wishart = _rows(traces, "wishart_law")
+    _, separated = _rows(traces, "separated")
+    if not separated.all():
+        raise ValueError("C4 needs every batch size in the separated regime of F2; change the config")
+    spike = traces[0].scalars["lambda_1"]
+    ratio = np.exp(np.mean(np.log(excess / (wishart - spike)), axis=1))
+    return {
+        "exponent": rates.across_seeds(rates.fit_power_law, b, excess, window=(b[0], b[-1])),
+        "coefficient_ratio": _per_seed(ratio, "geometric mean over B of measured excess / F2 excess"),
+    }
+
+
+C4 = Claim(
+    paper=PAPER.slug, id="C4",
+    statement="In the separated regime, E lambda_max(H_B) - lambda_max(H) scales like 1/B (least squares), "
+              "with the F2 coefficient P s^2 lambda / (lambda - s^2).",
+    source="card C4 [M, D]; F2 separated branch",
+    measure=measure_c4,
+    predicted=[Scaling(-1.0, tol=0.1, parameter="B", on="exponent"),
+               Close(1.0, rtol=0.05, on="coefficient_ratio")],
+    controls=[Scaling(-0.5, tol=0.1, parameter="B", on="exponent")],
+    rationale="Same runs as C3; window all B in [8, 1024], every one separated (checked). The excess is measured as "
+              "lambda_max(H_B) - v1^T H_B v1 (unbiased for E lambda_max(H_B) - lambda_1 since E v1^T H_B v1 = lambda_1): "
+              "this control variate removes the O(lambda sqrt(2/B)) outlier fluctuation that made the card's raw pilot "
+              "read -0.91. Per-seed slopes were -1.00 +- 0.01 in development; tol 0.1 (half the distance to the "
+              "control) allows for O(P^-1/2) finite-size corrections near B ~ P. Coefficient within 5%: per-B "
+              "standard errors are 1-2%. Control: the bulk-edge exponent -1/2, what a non-separated top eigenvalue gives.",
+)
+
+
+# -- C5: SGD linear scaling with saturation -------------------------------------------------------------
+SMALL_B = 8
+
+
+def measure_c5(ctx) -> dict[str, Estimate]:
+    traces = ctx.runs("rmt_sgd_threshold")
+    b, alpha = _rows(traces, "alpha_max")
+    _, mean_square = _rows(traces, "alpha_mean_square")
+    small = b <= SMALL_B
+    lambda_max = traces[0].scalars["lambda_max"]
+    big = b[-2:]
+    ratio = alpha[:, small] / mean_square[:, small]
+    return {
+        "exponent": rates.across_seeds(rates.fit_scaling, b[small], alpha[:, small]),
+        "exponent_mean_square": rates.estimate_from_values(
+            [rates.fit_scaling(b[small], mean_square[0, small]).value], method="scaling exponent of alpha_c (secular eq.)"),
+        "ratio_mean_square_min": _per_seed(ratio.min(axis=1), f"min over B <= {SMALL_B} of alpha_max / alpha_c"),
+        "ratio_mean_square_max": _per_seed(ratio.max(axis=1), f"max over B <= {SMALL_B} of alpha_max / alpha_c"),
+        "large_b_exponent": _per_seed(np.log(alpha[:, -1] / alpha[:, -2]) / np.log(big[1] / big[0]),
+                                      f"log-slope of alpha_max between B={big[0]} and B={big[1]}"),
+        "saturation": _per_seed(alpha[:, -1] * lambda_max / 2, f"alpha_max(B={b[-1]}) lambda_max(H) / 2"),
+    }
+
+
+C5 = Claim(
+    paper=PAPER.slug, id="C5",
+    statement="SGD's maximal stable learning rate grows linearly in B for B << B* = tr(H)/lambda_max(H) "
+              "and saturates at 2/lambda_max(H) for B >> B*.",
+    source="abstract [P] (linear scaling); mechanism and exact mean-square threshold card F3 [M, D]",
+    measure=measure_c5,
+    predicted=[Scaling(1.0, tol=0.15, parameter="B", on="exponent"),
+               Bound(lower=0.97, label="alpha_max / alpha_c", on="ratio_mean_square_min"),
+               Bound(upper=1.35, label="alpha_max / alpha_c", on="ratio_mean_square_max"),
+               Scaling(0.0, tol=0.1, parameter="B", on="large_b_exponent"),
+               Close(1.0, rtol=0.05, on="saturation")],
+    controls=[Scaling(0.5, tol=0.15, parameter="B", on="exponent"),
+              Scaling(1.0, tol=0.15, parameter="B", on="large_b_exponent")],
+    rationale="Streaming least squares, P=100, lam=(5,1,...,1), B*=20.8; no label noise; blow-up = |e|^2 > 1e4 |e0|^2 "
+              "within T=1500 steps; bisection on log alpha over [1e-4, 1], 10 halvings (1% resolution); 3 seeds, each "
+              "fixing e0 and the batch stream for all alpha. Exponent fitted over B in {1,2,4,8}: the exact mean-square "
+              "threshold's own exponent there is 0.96 (reported), and the finite-horizon test sits 14% above alpha_c at "
+              "B=1 but 3% at B=8 (typical vs mean-square growth), so ~0.91 is expected; tol 0.15 covers that, seed "
+              "spread is +-0.01, and the sqrt(B) control sits 0.4 away. alpha_max >= alpha_c up to the bisection "
+              "resolution (lower bound 0.97); the card's empirical upper bound 1.35. Saturation: the slope between the "
+              "two largest B is 0 +- 0.1 (control: still linear) and alpha_max(512) lambda_max / 2 within 5% of 1 "
+              "(alpha_c itself is 0.4% below 2/lambda_max at B=512; resolution 1%).",
+)
+
+
+def measure_c5b(ctx) -> dict[str, Estimate]:
+    traces = ctx.runs("rmt_sgd_threshold")
+    b, alpha = _rows(traces, "alpha_max")
+    _, curvature = _rows(traces, "alpha_curvature")
+    lambda_max, trace = traces[0].scalars["lambda_max"], traces[0].scalars["trace"]
+    worst = lambda rule: np.abs(np.log(alpha / rule)).max(axis=1)
+    return {
+        "lanczos_rule": _per_seed(worst(curvature), "max over B of |log(alpha_max / (2 / mean Lanczos lambda_max(H_B)))|"),
+        "full_hessian_rule": _per_seed(worst(np.full_like(alpha, 2 / lambda_max)), "max over B of |log(alpha_max lambda_max(H) / 2)|"),
+        "linear_rule": _per_seed(worst(2 * b / trace), "max over B of |log(alpha_max tr(H) / (2 B))|"),
+    }
+
+
+C5b = Claim(
+    paper=PAPER.slug, id="C5b",
+    statement="The curvature rule alpha(B) = 2 / lambda_max(H_B), with lambda_max(H_B) from Lanczos on batches of size B, "
+              "predicts the measured SGD threshold within a factor 2 at every B, where neither 2/lambda_max(H) nor 2B/tr(H) does.",
+    source="card F3/F4 [M]: the paper's curvature-based learning rate; mechanism reconstructed",
+    measure=measure_c5b,
+    predicted=Bound(upper=float(np.log(2.0)), label="max |log ratio|", on="lanczos_rule"),
+    controls=[Bound(upper=float(np.log(2.0)), label="max |log ratio|", on="full_hessian_rule"),
+              Bound(upper=float(np.log(2.0)), label="max |log ratio|", on="linear_rule")],
+    rationale="Same runs as C5 (B in {1,2,4,8,16,32,128,512}, including B ~ B* = 21 where the rule is worst); "
+              "lambda_max(H_B) averaged over 10 batches per B (exact below 128, Lanczos with 40 steps and full "
+              "reorthogonalisation above). A factor 2 is the precision the rule is claimed at (a stability heuristic for "
+              "a quadratic, not a mean-square threshold): E lambda_max(H_B) overstates the curvature that sets "
+              "mean-square growth near B*, so the rule is conservative there (worst ~1.7x at B = 16-32 in development; "
+              "the margin to the tolerance is small, and this is the weakest of the claims). Controls: the "
+              "full-Hessian rule is off by ~19x at B=1, the linear rule by ~25x at B=512.",
+)
+
+
+# -- C6: Adam square-root scaling -------------------------------------------------------------------------
+def measure_c6(ctx) -> dict[str, Estimate]:
+    small, damped, momentum = ctx.run_many([("rmt_adam_threshold", {}),
+                                            ("rmt_adam_threshold", {"eps": 100.0, "low": 1e-3, "high": 1e3}),
+                                            ("rmt_adam_threshold", {"beta1": 0.9})])
+    # the sqrt(B) regime is a small-B one (B << B*): the paper profile's larger B are for the figure only
+    b, alpha = _rows(small, "alpha_max", hi=SMALL_B)
+    _, frozen = _rows(small, "alpha_frozen_v", hi=SMALL_B)
+    _, alpha_damped = _rows(damped, "alpha_max", hi=SMALL_B)
+    _, alpha_momentum = _rows(momentum, "alpha_max", hi=SMALL_B)
+    return {
+        "exponent": rates.across_seeds(rates.fit_scaling, b, alpha),
+        "exponent_large_damping": rates.across_seeds(rates.fit_scaling, b, alpha_damped),
+        "exponent_beta1_0.9": rates.across_seeds(rates.fit_scaling, b, alpha_momentum),
+        "exponent_frozen_v": rates.estimate_from_values([rates.fit_scaling(b, frozen[0]).value],
+                                                        method="scaling exponent of the frozen-v threshold"),
+        "ratio_frozen_v": _per_seed(np.exp(np.mean(np.log(alpha / frozen), axis=1)),
+                                    "geometric mean over B of alpha_max / frozen-v threshold"),
+    }
+
+
+C6 = Claim(
+    paper=PAPER.slug, id="C6",
+    statement="At small damping, Adam's maximal stable learning rate grows like sqrt(B) for B << B*; "
+              "with large damping it becomes SGD-like (linear).",
+    source="abstract [P] (square-root scaling); small LR / small damping regime [T]; frozen-v mechanism card F3 [D]",
+    measure=measure_c6,
+    predicted=[Scaling(0.5, tol=0.15, parameter="B", on="exponent"),
+               Scaling(0.5, tol=0.15, parameter="B", on="exponent_beta1_0.9"),
+               Scaling(1.0, tol=0.15, parameter="B", on="exponent_large_damping")],
+    controls=[Scaling(1.0, tol=0.15, parameter="B", on="exponent"),
+              Scaling(1.0, tol=0.15, parameter="B", on="exponent_beta1_0.9"),
+              Scaling(0.5, tol=0.15, parameter="B", on="exponent_large_damping")],
+    rationale="Streaming least squares with label noise tau=1, P=100, lam=(5,1,...,1), start at the optimum; Adam with "
+              "beta1=0, beta2=0.99, bias correction, T=1500 >= 10/(1-beta2); B in {1,2,4,8} (B << B*=21). Unstable = "
+              "time-average over the second half of mean_j v_j / (tau^2 lam_j / B) above 2 (Adam does not blow up: "
+              "its step is bounded and v inflates, see theorylab.rmt.stability). Bisection on log alpha, 10 halvings, "
+              "3 seeds. The frozen-v RMSProp threshold has exponent 0.47 over this window (reported); measured "
+              "per-seed exponents 0.49-0.51 in development, card pilots 0.44-0.54 -> tol 0.15, with the linear control "
+              "0.5 away. Large damping eps=100 >> sqrt(v) ~ 1 turns Adam into SGD with step alpha/eps: exponent 1 +- 0.15 "
+              "(same criterion, bracket [1e-3, 1e3]); control sqrt(B). Adam proper (beta1 = 0.9) keeps the sqrt(B) exponent "
+              "(card pilot 0.54): momentum rescales the threshold, not its B-dependence.",
+)
+
+
+# -- perturbative law on finite data sets (logistic regression, MLP GGN) --------------------------------
+def _perturbative_fit(traces) -> dict[str, Estimate]:
+    """Exponent of the control-variate excess and its ratio to the perturbative law.
+
+    Each seed's window is set by theory, not by the data: the batch sizes where the predicted
+    shift is at most a quarter of that seed's gap lambda_1 - lambda_2, so that second-order
+    perturbation theory is the leading term (at least 3 batch sizes are required).
+    """
+    fits, ratios = [], []
+    for trace in traces:
+        lambda_1, lambda_2 = trace.scalars["lambda_1"], trace.scalars["lambda_2"]
+        shift = trace["perturbative_law"] - lambda_1
+        keep = shift <= (lambda_1 - lambda_2) / 4
+        if keep.sum() < 3:
+            raise ValueError(f"fewer than 3 batch sizes in the perturbative regime (seed {trace.meta.get('seed')})")
+        b, excess = trace.t[keep], trace["excess_cv_mean"][keep]
+        fits.append(rates.fit_power_law(b, excess, window=(b[0], b[-1])))
+        ratios.append(np.exp(np.mean(np.log(excess / shift[keep]))))
+    return {
+        "exponent": rates.estimate_from_fits(fits),
+        "law_ratio": _per_seed(ratios, "geometric mean over the perturbative window of measured / predicted excess"),
+    }
+
+
+def measure_c3b(ctx) -> dict[str, Estimate]:
+    return _perturbative_fit(ctx.runs("rmt_logistic_spectrum"))
+
+
+C3b = Claim(
+    paper=PAPER.slug, id="C3b",
+    statement="For logistic regression at its ridge MLE, E lambda_max(H_B) - lambda_max(H_emp) scales like 1/B with the "
+              "second-order perturbation coefficient (the GLM form of the F2 outlier law).",
+    source="card C3/R1e [D]; perturbative law derived here (reduces to F2's 1/B term for Gaussian inputs)",
+    measure=measure_c3b,
+    predicted=[Scaling(-1.0, tol=0.1, parameter="B", on="exponent"),
+               Close(1.0, rtol=0.1, on="law_ratio")],
+    controls=[Scaling(-0.5, tol=0.1, parameter="B", on="exponent"),
+              Close(0.0, atol=0.5, on="law_ratio")],
+    rationale="Same runs as C1 (P=100, spike 10, N=10^4, 40 batches with replacement per B, 3 data sets). Window per "
+              "data set: the B where the predicted shift is at most a quarter of the gap lambda_1 - lambda_2, so that "
+              "second-order perturbation theory is the leading term (B >= 64 here). The excess uses the v1 control variate "
+              "(per-B standard errors 2-5%). Per-seed exponents -1.00..-1.03 and per-B ratios 0.96-1.07 in development: "
+              "tol 0.1 on the exponent (control -1/2, the bulk-edge rate) and 10% on the coefficient (card R1e's "
+              "acceptance). Second control: no batch effect (ratio ~0).",
+)
+
+
+# -- C7: the GGN analogue on a two-layer MLP ------------------------------------------------------------
+def measure_c7(ctx) -> dict[str, Estimate]:
+    traces = ctx.runs("rmt_mlp_spectrum")
+    return {**_perturbative_fit(traces), "lmax_excess_z": _excess_z(traces, hi=32)}
+
+
+C7 = Claim(
+    paper=PAPER.slug, id="C7",
+    statement="For the Gauss-Newton matrix of a trained two-layer MLP, E lambda_max(G_B) exceeds lambda_max(G) and the "
+              "excess scales like 1/B with the second-order perturbation coefficient.",
+    source="abstract [P] (GGN analogue); the paper's GGN formula not retrieved -> perturbative law [D] (F2's 1/B term "
+           "generalised to non-Gaussian per-sample Jacobians)",
+    measure=measure_c7,
+    predicted=[Scaling(-1.0, tol=0.15, parameter="B", on="exponent"),
+               Close(1.0, rtol=0.15, on="law_ratio"),
+               Bound(lower=3.0, label="lambda_max excess z", on="lmax_excess_z")],
+    controls=[Scaling(-0.5, tol=0.15, parameter="B", on="exponent"),
+              Close(0.0, atol=2.0, on="lmax_excess_z")],
+    rationale="tanh MLP 20-16-1 (P=336) trained 200 full-batch GD steps on a 2-Gaussian mixture (N=4000, |mu|=1.5, "
+              "squared loss); GGN at the end point, batches with replacement, 20 per B, 3 seeds. The top GGN eigenvalue "
+              "is separated (lambda_1/lambda_2 = 1.6-2.2 over seeds). Window per seed: the B where the predicted shift is at most "
+              "a quarter of the gap lambda_1 - lambda_2 (B >= 32 to 128 depending on the seed), where second-order perturbation theory applies. Excess measured with the "
+              "v1 control variate (as in C4). Per-seed exponents -0.98..-1.04 and law ratios 0.9-1.1 in development, "
+              "with per-B standard errors ~5-10% at 20 batches -> tol 0.15 on both; control: bulk-edge exponent -1/2. "
+              "Raw z of the excess at B <= 32 (the Jensen part of C1 on the GGN): >= 3, control |z| <= 2.",
+)
+
+
+CLAIMS = [C1, C2, C3, C3b, C4, C5, C5b, C6, C7]

@@ -1,0 +1,387 @@
+"""Registered experiments of ``rmt_batch_size_lr`` and its figures.
+
+Every experiment's trace is indexed by the batch size ``B`` (``trace.t``), one run per seed:
+
+* ``rmt_ls_spectrum`` -- least-squares batch Hessians (spiked-Wishart outlier, card F2, C3/C4);
+* ``rmt_additive_spectrum`` -- the literal additive spiked-Wigner model (card F1, reconstructed, C2);
+* ``rmt_logistic_spectrum`` -- logistic regression at its ridge MLE (C1);
+* ``rmt_mlp_spectrum`` -- the Gauss-Newton matrix of a trained two-layer MLP (C7);
+* ``rmt_sgd_threshold`` / ``rmt_adam_threshold`` -- measured maximal stable learning rates (C5, C6).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from theorylab import plotting
+from theorylab.config import require
+from theorylab.registry import experiment
+from theorylab.rmt import hessians, lanczos, models, spectra, stability
+from theorylab.trace import Trace, stack
+
+PAPER = "rmt_batch_size_lr"
+
+
+def _require_batches(batch_sizes: tuple[int, ...], minimum: int = 1) -> None:
+    require(len(batch_sizes) >= 1 and all(b >= minimum for b in batch_sizes), "batch_sizes",
+            f"a non-empty list of integers >= {minimum}", batch_sizes)
+    require(list(batch_sizes) == sorted(set(batch_sizes)), "batch_sizes", "strictly increasing", batch_sizes)
+
+
+def _spectrum_trace(source, rng, batch_sizes, reps, *, ridge=0.0, with_min=False, extra=None, scalars=None) -> Trace:
+    stats = spectra.batch_statistics(source, rng, batch_sizes, reps, ridge=ridge, with_min=with_min)
+    full = {name: float(stats.pop(key)[0]) for name, key in
+            (("lambda_1", "lambda_1"), ("lambda_2", "lambda_2"), ("lambda_min", "lambda_min_full"))}
+    metrics = {**stats, **(extra or {})}
+    return Trace(np.asarray(batch_sizes), metrics, scalars={**full, **(scalars or {})})
+
+
+# -- least squares -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LeastSquaresSpectrumConfig:
+    p: int = 200
+    spike: float = 10.0
+    bulk: float = 1.0
+    batch_sizes: tuple[int, ...] = (8, 16, 32, 64, 128, 256, 512, 1024)
+    reps: int = 20
+
+    def validate(self) -> None:
+        require(self.p >= 2, "p", "an integer >= 2", self.p)
+        require(self.bulk > 0, "bulk", "a positive bulk variance", self.bulk)
+        require(self.spike > self.bulk, "spike", f"a spike above the bulk ({self.bulk})", self.spike)
+        _require_batches(self.batch_sizes)
+        require(self.reps >= 2, "reps", "an integer >= 2 (a standard error needs two batches)", self.reps)
+
+
+@experiment("rmt_ls_spectrum", paper=PAPER, config=LeastSquaresSpectrumConfig, version=2)
+def ls_spectrum(config: LeastSquaresSpectrumConfig, rng: np.random.Generator) -> Trace:
+    """Least squares: lambda_max(X_B^T X_B / B) vs B for spiked Gaussian inputs, with laws F1 and F2."""
+    source = models.least_squares(models.spiked_spectrum(config.p, config.spike, config.bulk))
+    b = np.asarray(config.batch_sizes, dtype=float)
+    extra = {"wishart_law": hessians.wishart_outlier(config.spike, config.bulk, config.p, b),
+             "wigner_law": hessians.wigner_outlier(config.spike, config.bulk, config.p, b),
+             "separated": hessians.wishart_separated(config.spike, config.bulk, config.p, b).astype(float)}
+    return _spectrum_trace(source, rng, config.batch_sizes, config.reps, extra=extra)
+
+
+# -- additive spiked Wigner (F1, reconstructed) --------------------------------------------------
+@dataclass(frozen=True)
+class AdditiveSpectrumConfig:
+    p: int = 400
+    spike: float = 3.0
+    s2: float = 1.0
+    batch_sizes: tuple[int, ...] = (16, 32, 64, 128, 256, 1024)
+    reps: int = 5
+    lanczos_steps: int = 80
+
+    def validate(self) -> None:
+        require(self.p >= 2, "p", "an integer >= 2", self.p)
+        require(self.spike > 0, "spike", "a positive spike", self.spike)
+        require(self.s2 > 0, "s2", "a positive entry variance", self.s2)
+        _require_batches(self.batch_sizes)
+        require(self.reps >= 2, "reps", "an integer >= 2", self.reps)
+        require(self.lanczos_steps >= 2, "lanczos_steps", "an integer >= 2", self.lanczos_steps)
+
+
+@experiment("rmt_additive_spectrum", paper=PAPER, config=AdditiveSpectrumConfig)
+def additive_spectrum(config: AdditiveSpectrumConfig, rng: np.random.Generator) -> Trace:
+    """Additive model spike e1 e1^T + Wigner(s2 / B): lambda_max vs B and the reconstructed law F1."""
+    means, ses = np.empty(len(config.batch_sizes)), np.empty(len(config.batch_sizes))
+    for k, batch in enumerate(config.batch_sizes):
+        tops = []
+        for _ in range(config.reps):
+            h = hessians.additive_batch_hessian(rng, config.p, config.spike, config.s2, batch)
+            # 80 Lanczos steps with full reorthogonalisation reach the top eigenvalue to round-off at
+            # P = 400 (tests/rmt compare with eigvalsh), at a tenth of the cost of a dense eigvalsh.
+            tops.append(lanczos.top_eigenvalue(lambda v, h=h: h @ v, config.p, rng, config.lanczos_steps))
+        means[k], ses[k] = np.mean(tops), np.std(tops, ddof=1) / np.sqrt(config.reps)
+    law = hessians.wigner_outlier(config.spike, config.s2, config.p, np.asarray(config.batch_sizes, dtype=float))
+    return Trace(np.asarray(config.batch_sizes), {"lmax_mean": means, "lmax_se": ses, "wigner_law": law})
+
+
+# -- logistic regression -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LogisticSpectrumConfig:
+    p: int = 100
+    spike: float = 10.0
+    n: int = 10000
+    teacher_norm: float = 0.5
+    ridge: float = 1e-3
+    batch_sizes: tuple[int, ...] = (4, 8, 16, 32, 64, 128, 256, 512)
+    reps: int = 40
+
+    def validate(self) -> None:
+        require(self.p >= 2, "p", "an integer >= 2", self.p)
+        require(self.spike > 1, "spike", "a spike above the unit bulk", self.spike)
+        require(self.n >= 2 * self.p, "n", f"at least 2 p = {2 * self.p} samples", self.n)
+        require(self.teacher_norm >= 0, "teacher_norm", "a non-negative norm", self.teacher_norm)
+        require(self.ridge > 0, "ridge", "a positive ridge (the MLE must exist)", self.ridge)
+        _require_batches(self.batch_sizes)
+        require(self.reps >= 2, "reps", "an integer >= 2", self.reps)
+
+
+@experiment("rmt_logistic_spectrum", paper=PAPER, config=LogisticSpectrumConfig, version=2)
+def logistic_spectrum(config: LogisticSpectrumConfig, rng: np.random.Generator) -> Trace:
+    """Logistic regression at the ridge MLE: extremal eigenvalues of H_B vs B (batches with replacement)."""
+    model = models.logistic_regression(rng, config.n, models.spiked_spectrum(config.p, config.spike),
+                                       teacher_norm=config.teacher_norm, ridge=config.ridge)
+    b = np.asarray(config.batch_sizes, dtype=float)
+    extra = {"perturbative_law": hessians.perturbative_outlier(model.features, model.weights, b, model.ridge)}
+    return _spectrum_trace(model, rng, config.batch_sizes, config.reps, ridge=model.ridge, with_min=True, extra=extra)
+
+
+# -- two-layer MLP, Gauss-Newton matrix -----------------------------------------------------------
+@dataclass(frozen=True)
+class MLPSpectrumConfig:
+    n: int = 4000
+    input_dim: int = 20
+    width: int = 16
+    separation: float = 1.5
+    train_steps: int = 200
+    learning_rate: float = 0.5
+    batch_sizes: tuple[int, ...] = (16, 32, 64, 128, 256, 512, 1024)
+    reps: int = 20
+
+    def validate(self) -> None:
+        require(self.input_dim >= 1, "input_dim", "an integer >= 1", self.input_dim)
+        require(self.width >= 1, "width", "an integer >= 1", self.width)
+        require(self.n >= 2, "n", "an integer >= 2", self.n)
+        require(self.separation >= 0, "separation", "a non-negative mean separation", self.separation)
+        require(self.train_steps >= 0, "train_steps", "an integer >= 0", self.train_steps)
+        require(self.learning_rate > 0, "learning_rate", "a positive step size", self.learning_rate)
+        _require_batches(self.batch_sizes)
+        require(self.reps >= 2, "reps", "an integer >= 2", self.reps)
+
+
+@experiment("rmt_mlp_spectrum", paper=PAPER, config=MLPSpectrumConfig, version=2)
+def mlp_spectrum(config: MLPSpectrumConfig, rng: np.random.Generator) -> Trace:
+    """Two-layer tanh MLP on a Gaussian mixture: lambda_max of the batch GGN vs B, perturbative law."""
+    model = models.mlp_ggn(rng, config.n, input_dim=config.input_dim, width=config.width,
+                           separation=config.separation, train_steps=config.train_steps,
+                           learning_rate=config.learning_rate)
+    b = np.asarray(config.batch_sizes, dtype=float)
+    extra = {"perturbative_law": hessians.perturbative_outlier(model.features, model.weights, b)}
+    return _spectrum_trace(model, rng, config.batch_sizes, config.reps, extra=extra, scalars={"p": model.p})
+
+
+# -- maximal stable learning rates ----------------------------------------------------------------
+@dataclass(frozen=True)
+class SGDThresholdConfig:
+    p: int = 100
+    spike: float = 5.0
+    batch_sizes: tuple[int, ...] = (1, 2, 4, 8, 16, 32, 128, 512)
+    steps: int = 1500
+    growth: float = 1e4
+    low: float = 1e-4
+    high: float = 1.0
+    halvings: int = 10
+    curvature_reps: int = 10
+
+    def validate(self) -> None:
+        require(self.p >= 2, "p", "an integer >= 2", self.p)
+        require(self.spike >= 1, "spike", "a spike >= the unit bulk", self.spike)
+        _require_batches(self.batch_sizes)
+        require(self.steps >= 10, "steps", "an integer >= 10", self.steps)
+        require(self.growth > 1, "growth", "a blow-up factor > 1", self.growth)
+        require(0 < self.low < self.high, "low", f"0 < low < high = {self.high}", self.low)
+        require(self.halvings >= 1, "halvings", "an integer >= 1", self.halvings)
+        require(self.curvature_reps >= 1, "curvature_reps", "an integer >= 1", self.curvature_reps)
+
+
+@experiment("rmt_sgd_threshold", paper=PAPER, config=SGDThresholdConfig)
+def sgd_threshold(config: SGDThresholdConfig, rng: np.random.Generator) -> Trace:
+    """SGD max stable learning rate vs B (bisection), the mean-square threshold and the Lanczos rule 2/lambda_max(H_B)."""
+    lam = models.spiked_spectrum(config.p, config.spike)
+    source = models.least_squares(lam)
+    measured, mean_square, curvature = (np.empty(len(config.batch_sizes)) for _ in range(3))
+    for k, batch in enumerate(config.batch_sizes):
+        stream = int(rng.integers(2**62))
+        measured[k] = stability.sgd_max_lr(lam, batch, stream, steps=config.steps, growth=config.growth,
+                                           low=config.low, high=config.high, halvings=config.halvings)
+        mean_square[k] = stability.sgd_threshold(lam, batch)
+        tops = [spectra.top_eigenvalue(*source.draw_batch(rng, batch), 0.0, rng) for _ in range(config.curvature_reps)]
+        curvature[k] = 2.0 / np.mean(tops)
+    return Trace(np.asarray(config.batch_sizes), {"alpha_max": measured, "alpha_mean_square": mean_square,
+                                                   "alpha_curvature": curvature},
+                 scalars={"lambda_max": float(lam.max()), "trace": float(lam.sum())})
+
+
+@dataclass(frozen=True)
+class AdamThresholdConfig:
+    p: int = 100
+    spike: float = 5.0
+    batch_sizes: tuple[int, ...] = (1, 2, 4, 8)
+    tau: float = 1.0
+    beta1: float = 0.0
+    beta2: float = 0.99
+    eps: float = 1e-8
+    steps: int = 1500
+    inflation: float = 2.0
+    low: float = 1e-5
+    high: float = 2.0
+    halvings: int = 10
+
+    def validate(self) -> None:
+        require(self.p >= 2, "p", "an integer >= 2", self.p)
+        require(self.spike >= 1, "spike", "a spike >= the unit bulk", self.spike)
+        _require_batches(self.batch_sizes)
+        require(self.tau > 0, "tau", "a positive label-noise level (the criterion is relative to it)", self.tau)
+        require(0 <= self.beta1 < 1, "beta1", "a number in [0, 1)", self.beta1)
+        require(0 < self.beta2 < 1, "beta2", "a number in (0, 1)", self.beta2)
+        require(self.eps >= 0, "eps", "a non-negative damping", self.eps)
+        require(self.steps >= 10 / (1 - self.beta2), "steps",
+                f"at least 10 / (1 - beta2) = {10 / (1 - self.beta2):g} (bias correction transient)", self.steps)
+        require(self.inflation > 1, "inflation", "a factor > 1", self.inflation)
+        require(0 < self.low < self.high, "low", f"0 < low < high = {self.high}", self.low)
+        require(self.halvings >= 1, "halvings", "an integer >= 1", self.halvings)
+
+
+@experiment("rmt_adam_threshold", paper=PAPER, config=AdamThresholdConfig)
+def adam_threshold(config: AdamThresholdConfig, rng: np.random.Generator) -> Trace:
+    """Adam max stable learning rate vs B (v-inflation criterion) and the frozen-v RMSProp threshold."""
+    lam = models.spiked_spectrum(config.p, config.spike)
+    measured, frozen = np.empty(len(config.batch_sizes)), np.empty(len(config.batch_sizes))
+    for k, batch in enumerate(config.batch_sizes):
+        stream = int(rng.integers(2**62))
+        measured[k] = stability.adam_max_lr(lam, batch, stream, low=config.low, high=config.high,
+                                            halvings=config.halvings, tau=config.tau, beta1=config.beta1,
+                                            beta2=config.beta2, eps=config.eps, steps=config.steps,
+                                            inflation=config.inflation)
+        frozen[k] = stability.adam_frozen_v_threshold(lam, batch, config.tau)
+    return Trace(np.asarray(config.batch_sizes), {"alpha_max": measured, "alpha_frozen_v": frozen})
+
+
+# -- figures ---------------------------------------------------------------------------------------
+FIGURE_SGD_BATCHES = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512)
+
+
+def _loglog(ax, xlabel: str, ylabel: str, subs=(1.0, 2.0, 5.0)) -> None:
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log")
+    ax.yaxis.set_major_locator(LogLocator(base=10, subs=subs))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+
+
+def _average_slq(model, batch: int, rng, grid: np.ndarray, width: float, batches: int = 6) -> np.ndarray:
+    """SLQ density of H_B averaged over several batches (4 probes each), smoothed on ``grid``."""
+    total = np.zeros_like(grid)
+    for _ in range(batches):
+        features, weights = model.draw_batch(rng, batch)
+        nodes, w = lanczos.slq(hessians.batch_matvec(features, weights), model.p, rng, steps=60, probes=4)
+        total += lanczos.smoothed_density(nodes, w, grid, width)
+    return total / batches
+
+
+def _spectral_densities(ctx, outdir: Path) -> list[Path]:
+    """SLQ densities of least-squares and MLP-GGN batch Hessians at several B."""
+    config = ctx.config("rmt_ls_spectrum")
+    rng = np.random.default_rng(0)
+    source = models.least_squares(models.spiked_spectrum(config.p, config.spike, config.bulk))
+    mlp_config = ctx.config("rmt_mlp_spectrum")
+    mlp = models.mlp_ggn(np.random.default_rng(0), mlp_config.n, input_dim=mlp_config.input_dim,
+                         width=mlp_config.width, separation=mlp_config.separation,
+                         train_steps=mlp_config.train_steps, learning_rate=mlp_config.learning_rate)
+    fig, axes = plotting.figure(ncols=2)
+    panels = ((axes[0, 0], source, (32, 128, 1024), 2.4, f"least squares (P={config.p}, spike {config.spike:g})"),
+              (axes[0, 1], mlp, (16, 64, 1024), 1.8, f"MLP Gauss-Newton (P={mlp.p})"))
+    for ax, model, batches, right, title in panels:
+        full = model.hessian()
+        top = np.linalg.eigvalsh(full)[-1]
+        grid = np.linspace(-0.05 * top, right * top, 700)
+        width = 0.015 * top
+        for batch in batches:
+            density = _average_slq(model, batch, rng, grid, width)
+            ax.plot(grid / top, np.maximum(density * top, 1e-6), label=f"B = {batch}")
+        nodes, w = lanczos.slq(lambda v: full @ v, model.p, rng, steps=60, probes=10)
+        ax.plot(grid / top, np.maximum(lanczos.smoothed_density(nodes, w, grid, width) * top, 1e-6), "k--",
+                lw=1.2, label="full Hessian")
+        ax.axvline(1.0, color="gray", lw=0.6)
+        ax.set_yscale("log")
+        ax.set_ylim(1e-4, None)
+        ax.set_xlabel("eigenvalue / lambda_max(H)")
+        ax.set_ylabel("SLQ density (smoothed, log scale)")
+        ax.set_title(title)
+        ax.legend(title="6 batches x 4 probes", title_fontsize=7.5)
+    fig.suptitle("Batch-Hessian spectra: the outlier moves out as B shrinks", fontsize=10.5)
+    return plotting.save(fig, outdir, "spectral_density_vs_batch")
+
+
+def _lambda_max_figure(ctx, outdir: Path) -> list[Path]:
+    traces = ctx.runs("rmt_ls_spectrum")
+    mlp = ctx.runs("rmt_mlp_spectrum")
+    fig, axes = plotting.figure(ncols=2)
+    ax = axes[0, 0]
+    b, lmax = stack(traces, "lmax_mean")
+    plotting.band(ax, b, lmax, label="measured mean lambda_max(H_B)")
+    ax.plot(b, traces[0]["wishart_law"], "k--", lw=1.2, label="spiked-Wishart law F2")
+    ax.plot(b, traces[0]["wigner_law"], ":", color="gray", lw=1.4, label="additive-Wigner law F1 (reconstructed)")
+    ax.axhline(traces[0].scalars["lambda_1"], color="gray", lw=0.8, label="lambda_max(H)")
+    _loglog(ax, "batch size B", "lambda_max(H_B)", subs=(1.0, 1.5, 2.0, 3.0, 4.0, 6.0))
+    ax.set_title("least squares: lambda_max(H_B) vs B")
+    ax.legend(fontsize=7.5)
+    ax = axes[0, 1]
+    for runs, name, law_name, color in ((traces, "least squares", "wishart_law", "C0"),
+                                        (mlp, "MLP GGN", "perturbative_law", "C1")):
+        b, excess = stack(runs, "excess_cv_mean")
+        _, law = stack(runs, law_name)
+        lam1 = np.array([t.scalars["lambda_1"] for t in runs])[:, None]
+        plotting.band(ax, b, excess / lam1, label=f"{name}: measured", color=color)
+        ax.plot(b, np.median(law / lam1 - 1, axis=0), "--", color="k" if color == "C0" else "C3", lw=1.2,
+                label=f"{name}: {'F2' if law_name == 'wishart_law' else 'perturbative'} law")
+    ref = b.astype(float)
+    ax.plot(ref, 0.4 * np.sqrt(ref[0] / ref), color="gray", lw=0.8, ls="-.", label="slope -1/2 (bulk-edge control)")
+    _loglog(ax, "batch size B", "(E lambda_max(H_B) - lambda_1) / lambda_1")
+    ax.set_title("relative excess over the full Hessian")
+    ax.legend(fontsize=7)
+    return plotting.save(fig, outdir, "lambda_max_vs_batch")
+
+
+def _learning_rate_figure(ctx, outdir: Path) -> list[Path]:
+    sgd = ctx.runs("rmt_sgd_threshold", batch_sizes=FIGURE_SGD_BATCHES)
+    adam = ctx.runs("rmt_adam_threshold")
+    damped = ctx.runs("rmt_adam_threshold", eps=100.0, low=1e-3, high=1e3)
+    fig, axes = plotting.figure(ncols=2)
+    ax = axes[0, 0]
+    b, alpha = stack(sgd, "alpha_max")
+    plotting.band(ax, b, alpha, label="measured (blow-up within T steps)")
+    ax.plot(b, np.median(alpha, axis=0), "o", ms=3, color="C0")
+    ax.plot(b, sgd[0]["alpha_mean_square"], "k--", lw=1.2, label="mean-square threshold (secular eq.)")
+    ax.plot(b, np.median(stack(sgd, "alpha_curvature")[1], axis=0), "s:", ms=3, color="C2",
+            label="Lanczos rule 2 / lambda_max(H_B)")
+    lam_max, trace = sgd[0].scalars["lambda_max"], sgd[0].scalars["trace"]
+    ax.plot(b, 2 * b / trace, color="gray", lw=0.8, ls="-.", label="linear rule 2B / tr(H)")
+    ax.axhline(2 / lam_max, color="gray", lw=0.8, label="2 / lambda_max(H)")
+    ax.set_ylim(0.01, 1.0)
+    _loglog(ax, "batch size B", "max stable learning rate")
+    ax.set_title("SGD: linear, then saturating")
+    ax.legend(fontsize=7)
+    ax = axes[0, 1]
+    b, alpha = stack(adam, "alpha_max")
+    plotting.band(ax, b, alpha, label="Adam, eps=1e-8 (v-inflation test)")
+    ax.plot(b, np.median(alpha, axis=0), "o", ms=3, color="C0")
+    ax.plot(b, adam[0]["alpha_frozen_v"], "k--", lw=1.2, label="frozen-v RMSProp threshold")
+    b2, alpha2 = stack(damped, "alpha_max")
+    plotting.band(ax, b2, alpha2 / 100.0, label="Adam, eps=100 (shown: alpha / eps)", color="C3")
+    ax.plot(b2, np.median(alpha2, axis=0) / 100.0, "o", ms=3, color="C3")
+    ref = b.astype(float)
+    anchor = np.median(alpha[:, 0])
+    ax.plot(ref, anchor * ref**0.5, color="gray", lw=0.8, ls="-.", label="slope 1/2")
+    ax.plot(ref, anchor * ref, color="gray", lw=0.8, ls=":", label="slope 1")
+    _loglog(ax, "batch size B", "max stable learning rate")
+    ax.set_title("Adam: square root at small damping")
+    ax.legend(fontsize=7)
+    return plotting.save(fig, outdir, "max_learning_rate_vs_batch")
+
+
+def make_figures(ctx, outdir) -> list[Path]:
+    """Spectral densities vs B, lambda_max vs B with the predicted curves, max learning rate vs B."""
+    outdir = Path(outdir)
+    return [*_spectral_densities(ctx, outdir), *_lambda_max_figure(ctx, outdir), *_learning_rate_figure(ctx, outdir)]
