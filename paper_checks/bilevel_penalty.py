@@ -79,10 +79,9 @@ def measure_c3(ctx, n_points: int = 40):
         min_gap.append(min(gaps))
         max_increase.append(max(slopes))
     method = f"over 5 problems x {n_points} random (x, sigma_1 < sigma_2), sigma log-uniform in [1e-4, 1]"
-    return {"min_gap": Estimate(min(min_gap), min(min_gap), min(min_gap), tuple(min_gap), None,
-                                "min of (psi - psi_sigma) / sigma " + method),
-            "max_increase": Estimate(max(max_increase), max(max_increase), max(max_increase), tuple(max_increase),
-                                     None, "max of (psi_sigma2 - psi_sigma1) / (sigma2 - sigma1) " + method)}
+    return {"min_gap": rates.estimate_from_values(min_gap, summary="min", method="(psi - psi_sigma) / sigma " + method),
+            "max_increase": rates.estimate_from_values(max_increase, summary="max",
+                                                 method="(psi_sigma2 - psi_sigma1) / (sigma2 - sigma1) " + method)}
 
 
 def _fd_gradient(fun, x, h=1e-5):
@@ -108,12 +107,11 @@ def measure_c4(ctx, n_instances: int = 5):
         if isinstance(problem, problems.QuadraticBilevel):  # P3 has no cross term: nothing to drop
             uncorrected.append(rel(problem.grad_x_f(x, y_star)))
     note = "relative to central finite differences of psi (h = 1e-5), P2 x 5 instances and P3 at 3 points"
-    return {"f_minimal": Estimate(max(fmin), min(fmin), max(fmin), tuple(fmin), None,
-                                  "max relative error, F2 at y* " + note),
-            "other_solution": Estimate(min(other), min(other), max(other), tuple(other), None,
-                                       "min relative error, F2 at a non-f-minimal y in S(x) " + note),
-            "no_implicit_term": Estimate(min(uncorrected), min(uncorrected), max(uncorrected), tuple(uncorrected),
-                                         None, "min relative error of grad_x f(x, y*) alone (P2) " + note)}
+    return {"f_minimal": rates.estimate_from_values(fmin, summary="max", method="relative error, F2 at y* " + note),
+            "other_solution": rates.estimate_from_values(other, summary="min",
+                                                   method="relative error, F2 at a non-f-minimal y in S(x) " + note),
+            "no_implicit_term": rates.estimate_from_values(uncorrected, summary="min",
+                                                     method="relative error of grad_x f(x, y*) alone (P2) " + note)}
 
 
 def measure_c5(ctx, sigma: float = 1e-6):

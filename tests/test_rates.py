@@ -96,3 +96,12 @@ def test_property_log_corrected_recovery(slope, power, noise, seed):
     values = (slope * np.log(T) + 1.0) / T ** power
     fit = rates.fit_log_corrected(T, noisy(values, rng, noise), power=power)
     assert abs(fit.value - slope) < 0.1
+
+
+def test_worst_case_summaries():
+    low = rates.estimate_from_values([3.0, 1.0, 2.0], method="gap", summary="min")
+    high = rates.estimate_from_values([3.0, 1.0, 2.0], method="gap", summary="max")
+    assert (low.value, low.low, low.high) == (1.0, 1.0, 3.0) and high.value == 3.0
+    assert low.method == "min of gap"
+    with pytest.raises(ValueError, match="summary"):
+        rates.estimate_from_values([1.0], method="m", summary="mean")

@@ -250,9 +250,19 @@ def _interval(values: np.ndarray, stderr: float = float("nan")) -> tuple[float, 
     return float(min(low, median)), float(max(high, median))
 
 
-def estimate_from_values(values: Sequence[float], *, method: str, window=None,
+def estimate_from_values(values: Sequence[float], *, method: str, window=None, summary: str = "median",
                          stderr: float = float("nan"), extra: dict | None = None) -> Estimate:
-    """Summarize per-seed values as an :class:`Estimate` (median and 95% interval).
+    """Summarize per-seed (or per-case) values as an :class:`Estimate`.
+
+    Parameters
+    ----------
+    values : sequence of float
+    method : str
+        How the values were measured (shown with the estimate).
+    summary : {"median", "min", "max"}
+        ``median``: the median with a 95% bootstrap interval (typical behaviour across seeds).
+        ``min`` / ``max``: the worst case, for claims that must hold for every case (an invariant,
+        a bound); the interval is then the range of the values.
 
     Non-finite values (diverged runs) make the whole estimate NaN, so that it cannot agree
     with any law by accident.
@@ -260,11 +270,17 @@ def estimate_from_values(values: Sequence[float], *, method: str, window=None,
     values = np.asarray(values, dtype=float).ravel()
     if values.size == 0:
         raise ValueError("an estimate needs at least one value")
+    if summary not in ("median", "min", "max"):
+        raise ValueError(f"summary must be 'median', 'min' or 'max', got {summary!r}")
+    per_seed, extra = tuple(values.tolist()), dict(extra or {})
     if not np.all(np.isfinite(values)):
         nan = float("nan")
-        return Estimate(nan, nan, nan, tuple(values.tolist()), window, method, dict(extra or {}))
+        return Estimate(nan, nan, nan, per_seed, window, method, extra)
+    if summary != "median":
+        value = float(values.min() if summary == "min" else values.max())
+        return Estimate(value, float(values.min()), float(values.max()), per_seed, window, f"{summary} of {method}", extra)
     low, high = _interval(values, stderr)
-    return Estimate(float(np.median(values)), low, high, tuple(values.tolist()), window, method, dict(extra or {}))
+    return Estimate(float(np.median(values)), low, high, per_seed, window, method, extra)
 
 
 def across_seeds(fit: Callable[..., Fit], x, values, **options) -> Estimate:
