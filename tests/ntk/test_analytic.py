@@ -1,0 +1,73 @@
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from theorylab.ntk import analytic
+
+
+def mc_expectations(s11, s22, s12, samples=400_000, seed=0):
+    """Monte Carlo E[relu(u) relu(v)] and E[step(u) step(v)] for (u, v) ~ N(0, [[s11, s12], [s12, s22]])."""
+    rng = np.random.default_rng(seed)
+    L = np.linalg.cholesky(np.array([[s11, s12], [s12, s22]]))
+    u, v = L @ rng.standard_normal((2, samples))
+    return np.mean(np.maximum(u, 0) * np.maximum(v, 0)), np.mean((u > 0) & (v > 0))
+
+
+def test_arc_cosine_step_matches_monte_carlo():
+    # Depth 2, beta 0: Sigma^(2) = E[relu relu] and Theta^(2) - Sigma^(2) = Sigma^(1) E[step step].
+    x = np.array([[1.0, 0.5]])
+    y = np.array([[-0.3, 1.2]])
+    s11, s22, s12 = (x @ x.T)[0, 0] / 2, (y @ y.T)[0, 0] / 2, (x @ y.T)[0, 0] / 2
+    relu, step = mc_expectations(s11, s22, s12)
+    sigma, theta = analytic.limit_kernels(x, y, depth=2, beta=0.0)
+    assert sigma[0, 0] == pytest.approx(relu, abs=3e-3)
+    assert (theta[0, 0] - sigma[0, 0]) / s12 == pytest.approx(step, abs=3e-3)
+
+
+def test_golden_row_depth4_beta01():
+    # Card 3.4, the kernel of the paper's Figure 1.
+    X = analytic.circle_points(np.array([0, 0.25, 0.5, 0.75, 1.0]) * np.pi)
+    theta = analytic.ntk(analytic.circle_points([0.0]), X, depth=4, beta=0.1)[0]
+    np.testing.assert_allclose(theta, [0.2825, 0.16997051, 0.09270211, 0.06603643, 0.06435377], atol=5e-9)
+
+
+def test_cross_kernel_agrees_with_gram_blocks():
+    rng = np.random.default_rng(1)
+    X, Y = rng.standard_normal((4, 3)), rng.standard_normal((5, 3))
+    full = analytic.ntk(np.vstack([X, Y]), depth=3, beta=0.2)
+    np.testing.assert_allclose(analytic.ntk(X, Y, depth=3, beta=0.2), full[:4, 4:], atol=1e-12)
+
+
+def test_beta0_diagonal_formula():
+    r2 = np.array([0.5, 1.0, 4.0])
+    for depth in range(1, 6):
+        _, theta = analytic.diagonal(r2, 3, depth=depth, beta=0.0)
+        np.testing.assert_allclose(theta, depth * r2 / (3 * 2 ** (depth - 1)), rtol=1e-14)
+
+
+@pytest.mark.parametrize("bad", [dict(depth=0, beta=0.1), dict(depth=2.5, beta=0.1), dict(depth=2, beta=-1.0)])
+def test_bad_arguments_raise(bad):
+    with pytest.raises(ValueError):
+        analytic.ntk(np.ones((2, 2)), **bad)
+
+
+def test_zero_input_without_bias_is_finite():
+    X = np.array([[0.0, 0.0], [1.0, 0.0]])
+    assert np.all(np.isfinite(analytic.ntk(X, depth=3, beta=0.0)))
+
+
+@settings(deadline=None, max_examples=40)
+@given(depth=st.integers(2, 5), beta=st.floats(0.0, 2.0), n0=st.integers(2, 4), n=st.integers(2, 12),
+       seed=st.integers(0, 2**31 - 1))
+def test_gram_on_sphere_is_symmetric_psd_with_closed_form_diagonal(depth, beta, n0, n, seed):
+    X = np.random.default_rng(seed).standard_normal((n, n0))
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    sigma, theta = analytic.limit_kernels(X, depth=depth, beta=beta)
+    for K in (sigma, theta):
+        np.testing.assert_array_equal(K, K.T)
+        lam = np.linalg.eigvalsh(K)
+        assert lam[0] >= -1e-12 * max(lam[-1], 1.0)
+    ds, dt = analytic.diagonal(np.ones(n), n0, depth=depth, beta=beta)
+    np.testing.assert_allclose(np.diag(sigma), ds, rtol=1e-13)
+    np.testing.assert_allclose(np.diag(theta), dt, rtol=1e-13)
