@@ -13,17 +13,14 @@ import numpy as np
 
 @numba.njit(cache=True)
 def batch_hvp(features, weights, v, ridge, out):
-    """``out = (1/B) sum_i d_i phi_i (phi_i . v) + ridge v`` for the B rows of ``features``."""
-    b, p = features.shape
-    for j in range(p):
-        out[j] = ridge * v[j]
-    for i in range(b):
-        dot = 0.0
-        for j in range(p):
-            dot += features[i, j] * v[j]
-        scale = weights[i] * dot / b
-        for j in range(p):
-            out[j] += scale * features[i, j]
+    """``out = (1/B) sum_i d_i phi_i (phi_i . v) + ridge v`` for the B rows of ``features``.
+
+    Two BLAS matrix-vector products called from Numba: the element loop this replaces was 2-3x
+    slower than NumPy, because its dot-product reduction does not vectorize without fastmath.
+    """
+    b = features.shape[0]
+    scaled = np.dot(features, v) * weights / b
+    out[:] = np.dot(features.T, scaled) + ridge * v
     return out
 
 

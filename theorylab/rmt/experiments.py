@@ -56,7 +56,7 @@ class LeastSquaresSpectrumConfig:
         require(self.reps >= 2, "reps", "an integer >= 2 (a standard error needs two batches)", self.reps)
 
 
-@experiment("rmt_ls_spectrum", paper=PAPER, config=LeastSquaresSpectrumConfig, version=2)
+@experiment("rmt_ls_spectrum", paper=PAPER, config=LeastSquaresSpectrumConfig, version=3)
 def ls_spectrum(config: LeastSquaresSpectrumConfig, rng: np.random.Generator) -> Trace:
     """Least squares: lambda_max(X_B^T X_B / B) vs B for spiked Gaussian inputs, with laws F1 and F2."""
     source = models.least_squares(models.spiked_spectrum(config.p, config.spike, config.bulk))
@@ -123,7 +123,7 @@ class LogisticSpectrumConfig:
         require(self.reps >= 2, "reps", "an integer >= 2", self.reps)
 
 
-@experiment("rmt_logistic_spectrum", paper=PAPER, config=LogisticSpectrumConfig, version=2)
+@experiment("rmt_logistic_spectrum", paper=PAPER, config=LogisticSpectrumConfig, version=3)
 def logistic_spectrum(config: LogisticSpectrumConfig, rng: np.random.Generator) -> Trace:
     """Logistic regression at the ridge MLE: extremal eigenvalues of H_B vs B (batches with replacement)."""
     model = models.logistic_regression(rng, config.n, models.spiked_spectrum(config.p, config.spike),
@@ -156,7 +156,7 @@ class MLPSpectrumConfig:
         require(self.reps >= 2, "reps", "an integer >= 2", self.reps)
 
 
-@experiment("rmt_mlp_spectrum", paper=PAPER, config=MLPSpectrumConfig, version=2)
+@experiment("rmt_mlp_spectrum", paper=PAPER, config=MLPSpectrumConfig, version=3)
 def mlp_spectrum(config: MLPSpectrumConfig, rng: np.random.Generator) -> Trace:
     """Two-layer tanh MLP on a Gaussian mixture: lambda_max of the batch GGN vs B, perturbative law."""
     model = models.mlp_ggn(rng, config.n, input_dim=config.input_dim, width=config.width,
