@@ -1,0 +1,37 @@
+import dataclasses
+
+import numpy as np
+import pytest
+
+from theorylab.config import build_config
+from theorylab.convex_relu import experiments as ex
+from theorylab.errors import ConfigError
+from theorylab.registry import seed_generator
+
+
+@pytest.mark.parametrize("config, field, value", [
+    (ex.ADMMConfig, "gamma", 1.5), (ex.ADMMConfig, "rho_grid", []), (ex.CostConfig, "iterations", 1),
+    (ex.Exact2DConfig, "sample_sizes", [10, 5]), (ex.AdversarialConfig, "attack_grid", [0.0, 0.1]),
+    (ex.GatedConfig, "loss", "absolute"), (ex.SCPConfig, "neurons", [100, 50]),
+])
+def test_bad_values_name_their_field(config, field, value):
+    with pytest.raises(ConfigError) as info:
+        build_config(config, {field: value})
+    assert info.value.field == field
+
+
+def test_small_runs_are_deterministic_and_well_formed():
+    config = ex.ADMMConfig(n=30, samples=4, iterations=200, record_every=10)
+    a, b = (ex.admm_rate(config, seed_generator(0)) for _ in range(2))
+    assert np.array_equal(a["residual"], b["residual"]) and a.t[0] == 1 and a.t[-1] == 200
+    gated = ex.gated_gap(ex.GatedConfig(n=20, samples=4), seed_generator(1))
+    assert gated.scalars["p_gated"] <= gated.scalars["p_relu"] * (1 + 1e-8)
+    cost = ex.iteration_cost(dataclasses.replace(ex.CostConfig(), n=60, iterations=5, repetitions=1),
+                             seed_generator(0))
+    assert cost["ops_per_iter"][0] > 0 and cost.t[0] == 60
+
+
+def test_scp_violation_run_reports_rates_and_the_bound():
+    trace = ex.scp_violation(ex.SCPConfig(n=20, neurons=(10, 40), fresh=500), seed_generator(0))
+    assert np.all((trace["violation"] >= 0) & (trace["violation"] <= 1))
+    assert np.allclose(trace["scenario_bound"], 20 / (np.array([10, 40]) + 1))

@@ -1,0 +1,378 @@
+"""Registered experiments of the convex ReLU paper (Bai, Gautam, Sojoudi 2023) and its figures.
+
+* ``relu_admm_gap``   ADMM vs the cvxpy optimum of the same sampled program (C1).
+* ``relu_admm_rate``  ADMM residual history for one penalty rho (C2; the claim sweeps rho).
+* ``relu_iteration_cost``  multiply-adds and seconds per ADMM iteration at one n (C3).
+* ``relu_exact_2d``   exact 2-D enumeration, mapped net, nested sampled programs, Adam (C4).
+* ``relu_adversarial``  standard vs l_inf-robust convex training under FGSM/PGD (C5).
+* ``relu_scp_violation``  SCP: dual violation rate of fresh neurons vs sampled neurons (C6).
+* ``relu_gated_gap``  gated relaxation vs ReLU program on the same patterns (C8).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from theorylab.config import require
+from theorylab.convex_relu import adversarial, arrangements, baseline, data, programs, scp
+from theorylab.convex_relu.admm import admm_relu, blas_iteration_seconds, select_rho
+from theorylab.registry import experiment
+from theorylab.trace import Trace
+
+PAPER = "convex_relu_admm"
+# C3 sizes: P = n / kappa sampled patterns at each n, and a fixed-P series for contrast.
+COST_SIZES = {"quick": (200, 400, 800, 1600), "paper": (400, 800, 1600, 3200)}
+FIXED_PATTERNS = 20
+
+
+# --------------------------------------------------------------------------- ADMM (C1, C2)
+@dataclass(frozen=True)
+class ADMMConfig:
+    n: int = 100
+    features: int = 3
+    hidden: int = 3
+    noise: float = 0.1
+    samples: int = 8
+    beta: float = 1.0
+    rho: float = 3.0
+    rho_grid: tuple[float, ...] = (1.0, 3.0, 10.0, 30.0)
+    gamma: float = 1.0
+    iterations: int = 10000
+    record_every: int = 10
+    dense_until: int = 200
+    standardize: bool = False
+
+    def validate(self) -> None:
+        require(self.n >= 2, "n", "an integer >= 2", self.n)
+        require(self.features >= 1, "features", "an integer >= 1", self.features)
+        require(self.hidden >= 1, "hidden", "an integer >= 1", self.hidden)
+        require(self.noise >= 0, "noise", "a non-negative noise level", self.noise)
+        require(self.samples >= 1, "samples", "an integer >= 1 (sampled patterns)", self.samples)
+        require(self.beta > 0, "beta", "a positive penalty weight", self.beta)
+        require(self.rho > 0, "rho", "a positive ADMM penalty", self.rho)
+        require(len(self.rho_grid) >= 1 and all(r > 0 for r in self.rho_grid), "rho_grid",
+                "positive ADMM penalties", self.rho_grid)
+        require(0 < self.gamma <= 1, "gamma", "a dual step in (0, 1]", self.gamma)
+        require(self.iterations >= 1, "iterations", "an integer >= 1", self.iterations)
+        require(1 <= self.record_every <= self.iterations, "record_every",
+                f"an integer in [1, iterations = {self.iterations}]", self.record_every)
+        require(self.dense_until >= 1, "dense_until", "an integer >= 1 (iterations recorded one by one)",
+                self.dense_until)
+
+
+def _admm_instance(config: ADMMConfig, rng: np.random.Generator):
+    X, y = data.teacher_regression(config.n, config.features, rng, hidden=config.hidden, noise=config.noise)
+    if config.standardize:
+        y = (y - y.mean()) / y.std()
+    D = arrangements.sample_patterns(X, config.samples, rng)
+    return X, y, D
+
+
+def _admm_trace(config: ADMMConfig, X, y, D, rho: float) -> tuple[Trace, object]:
+    result = admm_relu(X, y, D, config.beta, rho=rho, gamma=config.gamma, max_iter=config.iterations,
+                       record_every=config.record_every, dense_until=config.dense_until)
+    metrics = {"objective": result.objective, "residual": result.r_primal + result.r_dual,
+               "r_primal": result.r_primal, "r_dual": result.r_dual, "infeasibility": result.infeasibility}
+    scalars = {"patterns": float(D.shape[1]), "admm_seconds": result.run_seconds,
+               "setup_seconds": result.setup_seconds, "iterations_run": float(result.n_iter),
+               "ops_per_iter": result.ops_per_iter, "rho": rho}
+    return Trace(result.iterations, metrics, scalars), result
+
+
+@experiment("relu_admm_gap", paper=PAPER, config=ADMMConfig, version=3)
+def admm_gap(config: ADMMConfig, rng: np.random.Generator) -> Trace:
+    """ADMM on a sampled convex ReLU program, scored against the cvxpy/Clarabel optimum (C1).
+
+    ADMM runs once per penalty of ``rho_grid``; the run kept is chosen by ADMM's own residuals
+    (:func:`~theorylab.convex_relu.admm.select_rho`), never by the reference optimum.
+    """
+    X, y, D = _admm_instance(config, rng)
+    reference = programs.relu_program(X, y, D, config.beta)
+    runs = [_admm_trace(config, X, y, D, rho) for rho in config.rho_grid]
+    keep = select_rho([tr.t for tr, _ in runs], [tr["residual"] for tr, _ in runs])
+    trace, result = runs[keep]
+    gap = np.abs(result.objective - reference.value) / reference.value
+    trace.metrics["gap"] = gap
+    reached = np.flatnonzero(gap <= 1e-4)
+    seconds_per_iter = result.run_seconds / max(result.n_iter, 1)
+    first = float(result.iterations[reached[0]]) if reached.size else float("nan")
+    trace.scalars.update({
+        "p_star": reference.value,
+        "reference_tolerance": reference.tolerance,
+        "cvxpy_seconds": reference.solve_time,
+        "iterations_to_1e-4": first,
+        "seconds_to_1e-4": result.setup_seconds + first * seconds_per_iter,
+        "final_gap": float(gap[-1]),
+        "final_infeasibility": float(result.infeasibility[-1]),
+    })
+    return trace
+
+
+@experiment("relu_admm_rate", paper=PAPER, config=ADMMConfig, version=2)
+def admm_rate(config: ADMMConfig, rng: np.random.Generator) -> Trace:
+    """ADMM residual history r_pri + r_dual on a sampled program for one rho (C2)."""
+    X, y, D = _admm_instance(config, rng)
+    return _admm_trace(config, X, y, D, config.rho)[0]
+
+
+def best_rate_runs(ctx) -> list[Trace]:
+    """Per seed, the ``relu_admm_rate`` run of the penalty chosen by ``select_rho`` from the grid."""
+    grid_values = list(ctx.config("relu_admm_rate").rho_grid)
+    grid = ctx.grid("relu_admm_rate", "rho", grid_values)              # grid[i][s]: rho i, seed s
+    best = []
+    for s in range(len(grid[0])):
+        runs = [grid[i][s] for i in range(len(grid_values))]
+        best.append(runs[select_rho([tr.t for tr in runs], [tr["residual"] for tr in runs])])
+    return best
+
+
+# --------------------------------------------------------------------------- cost per iteration (C3)
+@dataclass(frozen=True)
+class CostConfig:
+    n: int = 400
+    features: int = 4
+    kappa: int = 10
+    fixed_samples: int = 0
+    beta: float = 1.0
+    rho: float = 10.0
+    iterations: int = 25
+    repetitions: int = 3
+    blas: bool = True
+
+    def validate(self) -> None:
+        require(self.n >= 2, "n", "an integer >= 2", self.n)
+        require(self.features >= 1, "features", "an integer >= 1", self.features)
+        require(self.kappa >= 1, "kappa", "an integer >= 1 (P = n / kappa)", self.kappa)
+        require(self.fixed_samples >= 0, "fixed_samples", "0 (P = n / kappa) or a fixed pattern count", self.fixed_samples)
+        require(self.beta > 0, "beta", "a positive penalty weight", self.beta)
+        require(self.rho > 0, "rho", "a positive ADMM penalty", self.rho)
+        require(self.iterations >= 3, "iterations", "an integer >= 3 (timed iterations)", self.iterations)
+        require(self.repetitions >= 1, "repetitions", "an integer >= 1", self.repetitions)
+
+
+@experiment("relu_iteration_cost", paper=PAPER, config=CostConfig, version=2)
+def iteration_cost(config: CostConfig, rng: np.random.Generator) -> Trace:
+    """Multiply-adds and wall seconds per ADMM iteration at one n (P = n / kappa or fixed) (C3)."""
+    X, y = data.teacher_regression(config.n, config.features, rng)
+    samples = config.fixed_samples or max(1, config.n // config.kappa)
+    D = arrangements.sample_patterns(X, samples, rng)
+    admm_relu(X, y, D, config.beta, rho=config.rho, max_iter=3, record_every=3)   # warm-up (JIT, caches)
+    seconds, ops = [], 0.0
+    for _ in range(config.repetitions):
+        result = admm_relu(X, y, D, config.beta, rho=config.rho, max_iter=config.iterations,
+                           record_every=config.iterations)
+        seconds.append(result.run_seconds / result.n_iter)
+        ops = result.ops_per_iter
+    blas = blas_iteration_seconds(X, y, D, config.beta, rho=config.rho, iterations=config.iterations) \
+        if config.blas else float("nan")
+    metrics = {"ops_per_iter": [ops], "seconds_per_iter": [float(np.median(seconds))],
+               "patterns": [float(D.shape[1])]}
+    return Trace(np.array([config.n]), metrics, {"blas_seconds_per_iter": blas, "setup_seconds": result.setup_seconds})
+
+
+# --------------------------------------------------------------------------- exactness in 2-D (C4)
+@dataclass(frozen=True)
+class Exact2DConfig:
+    n: int = 40
+    noise: float = 0.05
+    beta: float = 0.05
+    sample_sizes: tuple[int, ...] = (5, 10, 20, 40)
+    adam_widths: tuple[int, ...] = (30, 60)
+    adam_restarts: int = 2
+    adam_steps: int = 10000
+    adam_lr: float = 0.01
+
+    def validate(self) -> None:
+        require(self.n >= 3, "n", "an integer >= 3", self.n)
+        require(self.noise >= 0, "noise", "a non-negative noise level", self.noise)
+        require(self.beta > 0, "beta", "a positive penalty weight", self.beta)
+        require(len(self.sample_sizes) >= 2 and all(s >= 1 for s in self.sample_sizes)
+                and list(self.sample_sizes) == sorted(set(self.sample_sizes)), "sample_sizes",
+                "at least two increasing positive sample counts", self.sample_sizes)
+        require(len(self.adam_widths) >= 1 and all(m >= 1 for m in self.adam_widths), "adam_widths",
+                "positive network widths", self.adam_widths)
+        require(self.adam_restarts >= 1, "adam_restarts", "an integer >= 1", self.adam_restarts)
+        require(self.adam_steps >= 1, "adam_steps", "an integer >= 1", self.adam_steps)
+        require(self.adam_lr > 0, "adam_lr", "a positive learning rate", self.adam_lr)
+
+
+def _relative(a: float, b: float) -> float:
+    return abs(a - b) / abs(b)
+
+
+@experiment("relu_exact_2d", paper=PAPER, config=Exact2DConfig, version=2)
+def exact_2d(config: Exact2DConfig, rng: np.random.Generator) -> Trace:
+    """Exact 2-D program over all patterns, the mapped net, nested sampled programs and Adam (C4)."""
+    X, y = data.planar_regression(config.n, rng, noise=config.noise)
+    D = arrangements.enumerate_patterns_2d(X)
+    exact = programs.relu_program(X, y, D, config.beta)
+    U, alpha = programs.network_from_convex(exact.V, exact.W)
+    mapped = programs.network_objective(X, y, U, alpha, config.beta)
+    gated = programs.gated_program(X, y, D, config.beta)
+    Ug, alpha_g = programs.network_from_convex(gated.V, gated.W)
+    gated_mapped = programs.network_objective(X, y, Ug, alpha_g, config.beta)
+    raw = arrangements.patterns_from_directions(X, rng.standard_normal((2, max(config.sample_sizes))))
+    sampled, counts = [], []
+    for size in config.sample_sizes:
+        D_s = arrangements.unique_patterns(raw[:, :size])[0]         # nested: prefixes of one draw
+        sampled.append(programs.relu_program(X, y, D_s, config.beta).value)
+        counts.append(D_s.shape[1])
+    finals, bests = [], []
+    for width in config.adam_widths:
+        for _ in range(config.adam_restarts):
+            run = baseline.train_nonconvex(X, y, width, config.beta, rng, steps=config.adam_steps, lr=config.adam_lr)
+            finals.append(run["objective"][-1])
+            bests.append(run["objective"].min())
+    scalars = {
+        "p_exact": exact.value, "exact_tolerance": exact.tolerance,
+        "patterns_exact": float(D.shape[1]), "mapped_objective": mapped,
+        "mapped_rel_err": _relative(mapped, exact.value), "active_neurons": float(alpha.size),
+        "cone_violation": programs.cone_violation(X, D, exact.V, exact.W),
+        "adam_best": float(min(bests)), "adam_final_best": float(min(finals)), "adam_final_worst": float(max(finals)),
+        "gated_value": gated.value, "gated_map_rel_err": _relative(gated_mapped, gated.value),
+    }
+    return Trace(np.array(config.sample_sizes), {"p_sampled": sampled, "patterns": counts}, scalars)
+
+
+# --------------------------------------------------------------------------- adversarial training (C5)
+@dataclass(frozen=True)
+class AdversarialConfig:
+    n_train: int = 100
+    n_test: int = 400
+    features: int = 16
+    gap: float = 0.2
+    curvature: float = 0.2
+    samples: int = 16
+    beta: float = 0.01
+    epsilon: float = 0.05
+    attack_grid: tuple[float, ...] = (0.0, 0.025, 0.05, 0.075, 0.1)
+    pgd_steps: int = 30
+    robust_cones: bool = True
+
+    def validate(self) -> None:
+        require(self.n_train >= 2, "n_train", "an integer >= 2", self.n_train)
+        require(self.n_test >= 1, "n_test", "an integer >= 1", self.n_test)
+        require(self.features >= 1, "features", "an integer >= 1", self.features)
+        require(self.gap >= 0, "gap", "a non-negative class gap", self.gap)
+        require(self.samples >= 1, "samples", "an integer >= 1", self.samples)
+        require(self.beta > 0, "beta", "a positive penalty weight", self.beta)
+        require(self.epsilon > 0, "epsilon", "a positive l_inf radius", self.epsilon)
+        require(len(self.attack_grid) >= 1 and all(e >= 0 for e in self.attack_grid)
+                and self.epsilon in self.attack_grid, "attack_grid",
+                f"non-negative attack radii including epsilon = {self.epsilon}", self.attack_grid)
+        require(self.pgd_steps >= 1, "pgd_steps", "an integer >= 1", self.pgd_steps)
+
+
+def _attack_curves(X, y, U, alpha, grid, steps, rng):
+    pgd, fgsm = [], []
+    for eps in grid:
+        if eps == 0:
+            clean = adversarial.accuracy(X, y, U, alpha)
+            pgd.append(clean)
+            fgsm.append(clean)
+            continue
+        fgsm.append(adversarial.accuracy(adversarial.fgsm(X, y, U, alpha, eps), y, U, alpha))
+        pgd.append(adversarial.accuracy(adversarial.pgd(X, y, U, alpha, eps, rng, steps=steps), y, U, alpha))
+    return np.array(pgd), np.array(fgsm)
+
+
+@experiment("relu_adversarial", paper=PAPER, config=AdversarialConfig, version=1)
+def adversarial_training(config: AdversarialConfig, rng: np.random.Generator) -> Trace:
+    """Standard vs l_inf-robust convex training (hinge), attacked by FGSM and PGD on test data (C5)."""
+    X, y, X_test, y_test = data.correlated_classification(config.n_train, config.n_test, config.features, rng,
+                                                          gap=config.gap, curvature=config.curvature)
+    D = arrangements.sample_patterns(X, config.samples, rng)
+    metrics, scalars = {}, {"patterns": float(D.shape[1])}
+    at = list(config.attack_grid).index(config.epsilon)
+    for name, eps in (("standard", 0.0), ("robust", config.epsilon)):
+        solution = adversarial.robust_relu_program(X, y, D, config.beta, eps, loss="hinge",
+                                                   robust_cones=config.robust_cones)
+        U, alpha = programs.network_from_convex(solution.V, solution.W)
+        pgd, fgsm = _attack_curves(X_test, y_test, U, alpha, config.attack_grid, config.pgd_steps, rng)
+        metrics[f"{name}_pgd"], metrics[f"{name}_fgsm"] = pgd, fgsm
+        scalars.update({f"{name}_clean": adversarial.accuracy(X_test, y_test, U, alpha),
+                        f"{name}_pgd_at_eps": float(pgd[at]), f"{name}_fgsm_at_eps": float(fgsm[at]),
+                        f"{name}_neurons": float(alpha.size), f"{name}_solve_seconds": solution.solve_time})
+    return Trace(np.array(config.attack_grid), metrics, scalars)
+
+
+# --------------------------------------------------------------------------- SCP violation (C6)
+@dataclass(frozen=True)
+class SCPConfig:
+    n: int = 50
+    features: int = 4
+    beta: float = 0.1
+    neurons: tuple[int, ...] = (50, 100, 200, 400)
+    fresh: int = 20000
+    slack: float = 1e-5
+
+    def validate(self) -> None:
+        require(self.n >= 2, "n", "an integer >= 2", self.n)
+        require(self.features >= 1, "features", "an integer >= 1", self.features)
+        require(self.beta > 0, "beta", "a positive penalty weight", self.beta)
+        require(len(self.neurons) >= 2 and list(self.neurons) == sorted(set(self.neurons))
+                and self.neurons[0] >= 1, "neurons", "at least two increasing positive neuron counts", self.neurons)
+        require(self.fresh >= 100, "fresh", "an integer >= 100 (fresh neurons to test)", self.fresh)
+        require(self.slack >= 0, "slack", "a non-negative relative slack", self.slack)
+
+
+@experiment("relu_scp_violation", paper=PAPER, config=SCPConfig, version=1)
+def scp_violation(config: SCPConfig, rng: np.random.Generator) -> Trace:
+    """SCP: violation rate of fresh neurons after the lasso on N sampled neurons, for each N (C6)."""
+    X, y = data.teacher_regression(config.n, config.features, rng)
+    d = X.shape[1]
+    U = scp.sample_neurons(d, max(config.neurons), rng)
+    fresh = scp.sample_neurons(d, config.fresh, rng)
+    violation, active, objective = [], [], []
+    alpha = None
+    for count in config.neurons:                                        # nested: prefixes of one draw
+        alpha = scp.fit_second_layer(X, y, U[:, :count], config.beta, start=alpha)
+        residual = y - np.maximum(X @ U[:, :count], 0.0) @ alpha
+        violation.append(scp.violation_rate(X, residual, config.beta, fresh, slack=config.slack))
+        active.append(float(np.count_nonzero(alpha)))
+        objective.append(scp.lasso_objective(X, y, U[:, :count], alpha, config.beta))
+    neurons = np.array(config.neurons)
+    return Trace(neurons, {"violation": violation, "active": active, "objective": objective,
+                           "scenario_bound": config.n / (neurons + 1.0)})
+
+
+# --------------------------------------------------------------------------- gated relaxation (C8)
+@dataclass(frozen=True)
+class GatedConfig:
+    n: int = 50
+    features: int = 4
+    samples: int = 10
+    beta: float = 0.5
+    loss: str = "squared"
+
+    def validate(self) -> None:
+        require(self.n >= 2, "n", "an integer >= 2", self.n)
+        require(self.features >= 1, "features", "an integer >= 1", self.features)
+        require(self.samples >= 1, "samples", "an integer >= 1", self.samples)
+        require(self.beta > 0, "beta", "a positive penalty weight", self.beta)
+        require(self.loss in programs.LOSSES, "loss", f"one of {programs.LOSSES}", self.loss)
+
+
+@experiment("relu_gated_gap", paper=PAPER, config=GatedConfig, version=1)
+def gated_gap(config: GatedConfig, rng: np.random.Generator) -> Trace:
+    """Optimal values of the gated and the ReLU program over the same sampled patterns (C8)."""
+    X, y = data.teacher_regression(config.n, config.features, rng)
+    if config.loss == "hinge":
+        y = np.where(y >= np.median(y), 1.0, -1.0)
+    D = arrangements.sample_patterns(X, config.samples, rng)
+    relu = programs.relu_program(X, y, D, config.beta, loss=config.loss)
+    gated = programs.gated_program(X, y, D, config.beta, loss=config.loss)
+    gap = (relu.value - gated.value) / relu.value
+    return Trace(np.array([0]), {"relative_gap": [gap]},
+                 {"p_relu": relu.value, "p_gated": gated.value, "patterns": float(D.shape[1])})
+
+
+# --------------------------------------------------------------------------- figures
+def make_figures(ctx, outdir) -> list:
+    """Objective gap of ADMM vs iteration, time per iteration vs n, accuracy vs attack radius,
+    and the 2-D exactness picture, from the stored runs of the claims."""
+    from theorylab.convex_relu import figures
+
+    return figures.make_all(ctx, outdir)
