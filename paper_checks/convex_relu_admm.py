@@ -141,6 +141,35 @@ def measure_c6(ctx) -> dict[str, Estimate]:
     }
 
 
+# ----------------------------------------------------------------------------------- C7
+def measure_c7(ctx) -> dict[str, Estimate]:
+    traces = ctx.runs("relu_early_accuracy")
+    converged = np.array([tr.scalars["converged_accuracy"] for tr in traces])
+    accuracy = np.array([tr["accuracy"] for tr in traces])              # (seeds, k = 0..K_early)
+    k_last = int(traces[0].t[-1])
+    early = accuracy[:, 1:].max(axis=1) - converged
+    linear = np.array([tr.scalars["linear_accuracy"] for tr in traces]) - converged
+
+    def est(values, method, **kw):
+        return rates.estimate_from_values(values, method=method, **kw)
+
+    out = {
+        "early_minus_converged": est(early, f"max over 1 <= k <= {k_last} of acc(v^k) - acc(v^K), test set"),
+        "last_early_minus_converged": est(accuracy[:, -1] - converged, f"acc(v^{k_last}) - acc(v^K), test set"),
+        "k1_minus_converged": est(accuracy[:, 1] - converged, "acc(v^1) - acc(v^K), test set"),
+        "zero_minus_converged": est(accuracy[:, 0] - converged, "acc(v^0 = 0, the empty net) - acc(v^K)"),
+        "linear_minus_converged": est(linear, "acc(least-squares linear classifier) - acc(v^K)"),
+        "seeds_within_0.02": est([float(np.mean(early >= -0.02))], method="fraction of seeds with early >= -0.02"),
+        "converged_accuracy": est(converged, "test accuracy of the net mapped from v^K"),
+        "converged_relative_residual": est([tr.scalars["converged_relative_residual"] for tr in traces],
+                                           "(r_pri + r_dual)(K) / (r_pri + r_dual)(1)", summary="max"),
+    }
+    if all("cvxpy_accuracy" in tr.scalars for tr in traces):                # paper profile only
+        out["cvxpy_vs_converged"] = est(np.abs([tr.scalars["cvxpy_accuracy"] for tr in traces] - converged),
+                                           "|acc(Clarabel optimum) - acc(v^K)|", summary="max")
+    return out
+
+
 # ----------------------------------------------------------------------------------- C8
 def measure_c8(ctx) -> dict[str, Estimate]:
     squared, hinge = ctx.run_many([("relu_gated_gap", {}), ("relu_gated_gap", {"loss": "hinge"})])
@@ -253,6 +282,32 @@ CLAIMS = [
                   "per-seed log-log slopes over the whole N range, tol 0.3 covers the development spread (per-seed "
                   "slopes -0.84..-1.20 over 5 seeds). The seed mean is compared with the bound at every N (worst N reported). "
                   "Controls: no decay (slope 0) and 1/N^2.",
+    ),
+    Claim(
+        paper=PAPER.slug, id="C7",
+        statement="Early ADMM iterates already classify well: the net mapped from v^k, k <= 5, has test accuracy "
+                  "within 0.02 of (or above) the converged net's.",
+        source="abstract (high prediction accuracy after the first few iterations); card C7",
+        measure=measure_c7,
+        predicted=[Bound(lower=-0.02, on="early_minus_converged", label="max_{k<=5} acc(v^k) - acc(v^K)"),
+                   Bound(lower=-0.02, on="last_early_minus_converged", label="acc(v^5) - acc(v^K)")],
+        controls=[Bound(lower=-0.02, on="zero_minus_converged", label="v^0 = 0 (empty net) within 0.02"),
+                  Bound(lower=-0.02, on="linear_minus_converged", label="linear least-squares classifier within 0.02")],
+        rationale="Card C7 settings on a synthetic stand-in for breast cancer (data.correlated_classification: 16 "
+                  "noisy features of 2 latent factors, labels sign(z_1 + 0.5(z_2^2 - 1)), its defaults), n_train=300, "
+                  "n_test=2000 (test noise of an accuracy difference ~0.005), features standardized on the train split "
+                  "+ bias, unit-norm columns; squared loss on +-1 labels, 20 Gaussian patterns, beta=1, rho=10, from "
+                  "zero. k <= 5 and 0.02 are the card's; the converged net is v^K, K=2000 (relative residual <= 2e-3; in "
+                  "the paper profile its test accuracy matched the Clarabel optimum's within 0.002 on 20 seeds). "
+                  "Median over seeds (quick 8, paper 20). Measured: quick -0.010 [95% CI -0.026, +0.010], 5/8 seeds >= "
+                  "-0.02; paper (20 seeds) -0.014 [-0.026, -0.002] (per seed -0.043..+0.041, 12/20 seeds >= -0.02): "
+                  "the median holds with 0.006-0.010 to spare but the interval's lower end crosses -0.02; fixed k=5 the same median (accuracy mostly rises "
+                  "over k=1..5, so the max is not a test-set selection effect); k=1 alone -0.027 (reported, not "
+                  "asserted: the claim needs a few iterations, not one). An earlier 20-seed draw (n_test=1000) gave "
+                  "median +0.006 (15/20 seeds). So the claim holds for the typical seed, not for every seed; the "
+                  "fraction of seeds is reported. Controls: the k=0 iterate (v^0 = 0, output 0 counted wrong: -0.87) "
+                  "and, with real power at this tolerance, a linear least-squares classifier on the same features "
+                  "(-0.054 median): both are rejected, so 0.02 separates a trained net from a weaker classifier.",
     ),
     Claim(
         paper=PAPER.slug, id="C8",

@@ -33,3 +33,14 @@ def test_adam_kernel_matches_the_numpy_reference():
     t, obj = np.zeros(3), np.zeros(3)
     _kernels.adam(X, y, U, alpha, 0.05, 1e-2, 40, 40, t, obj)
     assert np.allclose(U, ref_U, atol=1e-12) and np.allclose(alpha, ref_alpha, atol=1e-12)
+
+
+def test_least_squares_accuracy_matches_a_direct_fit_and_separates_linear_data():
+    rng = np.random.default_rng(3)
+    X = np.hstack([rng.standard_normal((80, 3)), np.ones((80, 1))])
+    Xt = np.hstack([rng.standard_normal((50, 3)), np.ones((50, 1))])
+    w = np.array([1.0, -2.0, 0.5, 0.3])
+    y, yt = np.sign(X @ w), np.sign(Xt @ w)
+    assert baseline.least_squares_accuracy(X, y, Xt, yt) >= 0.9
+    direct = np.linalg.solve(X.T @ X, X.T @ y)
+    assert baseline.least_squares_accuracy(X, y, Xt, yt) == np.mean(np.sign(Xt @ direct) == yt)

@@ -13,6 +13,7 @@ from theorylab.registry import seed_generator
     (ex.ADMMConfig, "gamma", 1.5), (ex.ADMMConfig, "rho_grid", []), (ex.CostConfig, "iterations", 1),
     (ex.Exact2DConfig, "sample_sizes", [10, 5]), (ex.AdversarialConfig, "attack_grid", [0.0, 0.1]),
     (ex.GatedConfig, "loss", "absolute"), (ex.SCPConfig, "neurons", [100, 50]),
+    (ex.EarlyAccuracyConfig, "max_early", 0), (ex.EarlyAccuracyConfig, "converged_iterations", 5),
 ])
 def test_bad_values_name_their_field(config, field, value):
     with pytest.raises(ConfigError) as info:
@@ -35,3 +36,16 @@ def test_scp_violation_run_reports_rates_and_the_bound():
     trace = ex.scp_violation(ex.SCPConfig(n=20, neurons=(10, 40), fresh=500), seed_generator(0))
     assert np.all((trace["violation"] >= 0) & (trace["violation"] <= 1))
     assert np.allclose(trace["scenario_bound"], 20 / (np.array([10, 40]) + 1))
+
+
+def test_early_accuracy_run_scores_iterates_from_the_empty_net():
+    config = ex.EarlyAccuracyConfig(n_train=60, n_test=200, features=6, samples=6, max_early=3,
+                                    converged_iterations=300, cvxpy_reference=True)
+    a, b = (ex.early_accuracy(config, seed_generator(0)) for _ in range(2))
+    assert np.array_equal(a["accuracy"], b["accuracy"]) and list(a.t) == [0, 1, 2, 3]
+    assert a["accuracy"][0] == 0.0 and a["train_accuracy"][0] == 0.0      # v^0 = 0: output 0 counts wrong
+    assert np.all((a["accuracy"] >= 0) & (a["accuracy"] <= 1))
+    sc = a.scalars
+    assert 0.5 < sc["converged_accuracy"] <= 1 and 0 <= sc["linear_accuracy"] <= 1
+    assert sc["converged_relative_residual"] < 1e-2
+    assert abs(sc["cvxpy_accuracy"] - sc["converged_accuracy"]) <= 0.05

@@ -60,3 +60,14 @@ def adam_reference(X, y, U, alpha, beta, lr, steps):
         U = U - lr * (moments[0] / c1) / (np.sqrt(moments[1] / c2) + 1e-8)
         alpha = alpha - lr * (moments[2] / c1) / (np.sqrt(moments[3] / c2) + 1e-8)
     return U, alpha
+
+
+def least_squares_accuracy(X: np.ndarray, y: np.ndarray, X_test: np.ndarray, y_test: np.ndarray) -> float:
+    """Test accuracy of the linear least-squares classifier ``sign(x^T w)``, ``w = argmin ||X w - y||``.
+
+    The network-free baseline on the same features (bias included as a column of ``X``) and the
+    same squared loss on +-1 labels; an output of exactly 0 counts as wrong, as in
+    :func:`~theorylab.convex_relu.adversarial.accuracy`.
+    """
+    w = np.linalg.lstsq(np.asarray(X, dtype=float), np.asarray(y, dtype=float), rcond=None)[0]
+    return float(np.mean(np.sign(np.asarray(X_test, dtype=float) @ w) == y_test))

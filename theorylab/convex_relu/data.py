@@ -72,3 +72,27 @@ def correlated_classification(n_train: int, n_test: int, features: int, rng: np.
     F = np.clip((F - lo) / (hi - lo), 0.0, 1.0)
     X = np.hstack([F, np.ones((n, 1))])
     return X[:n_train], y[:n_train], X[n_train:], y[n_train:]
+
+
+def standardize_with_bias(X_train: np.ndarray, X_test: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Re-scale a train/test pair whose last column is the bias (card section 7, "General").
+
+    The feature columns are standardized with the training mean and standard deviation, the
+    ones column is kept, and then every column (bias too) is divided by its training-split
+    l2 norm, so ``X_train`` has unit-norm columns and ``X_test`` is mapped by the same affine
+    transformation (no test statistics are used).
+
+    Returns
+    -------
+    X_train, X_test : float arrays of the input shapes
+    """
+    X_train, X_test = np.asarray(X_train, dtype=float), np.asarray(X_test, dtype=float)
+    if X_train.ndim != 2 or X_test.ndim != 2 or X_train.shape[1] != X_test.shape[1] or X_train.shape[1] < 2:
+        raise ValueError(f"need (n, d) train and test arrays with the same d >= 2, got {X_train.shape}, {X_test.shape}")
+    mean, std = X_train[:, :-1].mean(axis=0), X_train[:, :-1].std(axis=0)
+    std = np.where(std > 0, std, 1.0)
+    train = np.hstack([(X_train[:, :-1] - mean) / std, X_train[:, -1:]])
+    test = np.hstack([(X_test[:, :-1] - mean) / std, X_test[:, -1:]])
+    norms = np.linalg.norm(train, axis=0)
+    norms = np.where(norms > 0, norms, 1.0)
+    return train / norms, test / norms

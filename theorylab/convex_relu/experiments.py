@@ -7,6 +7,7 @@
 * ``relu_adversarial``  standard vs l_inf-robust convex training under FGSM/PGD (C5).
 * ``relu_scp_violation``  SCP: dual violation rate of fresh neurons vs sampled neurons (C6).
 * ``relu_gated_gap``  gated relaxation vs ReLU program on the same patterns (C8).
+* ``relu_early_accuracy``  test accuracy of the net mapped from the ADMM iterate v^k, small k vs converged (C7).
 """
 
 from __future__ import annotations
@@ -367,6 +368,77 @@ def gated_gap(config: GatedConfig, rng: np.random.Generator) -> Trace:
     gap = (relu.value - gated.value) / relu.value
     return Trace(np.array([0]), {"relative_gap": [gap]},
                  {"p_relu": relu.value, "p_gated": gated.value, "patterns": float(D.shape[1])})
+
+
+# --------------------------------------------------------------------------- early-iterate accuracy (C7)
+@dataclass(frozen=True)
+class EarlyAccuracyConfig:
+    n_train: int = 300
+    n_test: int = 2000
+    features: int = 16
+    curvature: float = 0.5
+    samples: int = 20
+    beta: float = 1.0
+    rho: float = 10.0
+    max_early: int = 5
+    converged_iterations: int = 2000
+    cvxpy_reference: bool = False
+
+    def validate(self) -> None:
+        require(self.n_train >= 2, "n_train", "an integer >= 2", self.n_train)
+        require(self.n_test >= 1, "n_test", "an integer >= 1", self.n_test)
+        require(self.features >= 1, "features", "an integer >= 1", self.features)
+        require(self.curvature >= 0, "curvature", "a non-negative curvature of the label rule", self.curvature)
+        require(self.samples >= 1, "samples", "an integer >= 1 (sampled patterns)", self.samples)
+        require(self.beta > 0, "beta", "a positive penalty weight", self.beta)
+        require(self.rho > 0, "rho", "a positive ADMM penalty", self.rho)
+        require(self.max_early >= 1, "max_early", "an integer >= 1 (last early iteration scored)", self.max_early)
+        require(self.converged_iterations > self.max_early, "converged_iterations",
+                f"an integer > max_early = {self.max_early}", self.converged_iterations)
+
+
+def _mapped_accuracy(X, y, V, W) -> float:
+    U, alpha = programs.network_from_convex(V, W)
+    return adversarial.accuracy(X, y, U, alpha)
+
+
+@experiment("relu_early_accuracy", paper=PAPER, config=EarlyAccuracyConfig, version=1)
+def early_accuracy(config: EarlyAccuracyConfig, rng: np.random.Generator) -> Trace:
+    """Test accuracy of the net mapped from the ADMM iterate v^k, k = 0..max_early, and at convergence (C7).
+
+    Classification data (:func:`~theorylab.convex_relu.data.correlated_classification`),
+    standardized with a bias and unit-norm columns, squared loss on +-1 labels, Gaussian patterns.
+    ADMM starts from zero, so ``v^k`` is the final iterate of a k-iteration run (``v^0 = 0``, the
+    empty net, whose output 0 counts as wrong). The converged net is ``v^K``,
+    ``K = converged_iterations``; ``cvxpy_reference`` also maps the Clarabel optimum.
+    """
+    X, y, X_test, y_test = data.correlated_classification(config.n_train, config.n_test, config.features, rng,
+                                                          curvature=config.curvature)
+    X, X_test = data.standardize_with_bias(X, X_test)
+    D = arrangements.sample_patterns(X, config.samples, rng)
+    d, P = X.shape[1], D.shape[1]
+    test, train = [_mapped_accuracy(X_test, y_test, np.zeros((d, P)), np.zeros((d, P)))], \
+        [_mapped_accuracy(X, y, np.zeros((d, P)), np.zeros((d, P)))]
+    for k in range(1, config.max_early + 1):
+        run = admm_relu(X, y, D, config.beta, rho=config.rho, max_iter=k, record_every=k)
+        test.append(_mapped_accuracy(X_test, y_test, run.V, run.W))
+        train.append(_mapped_accuracy(X, y, run.V, run.W))
+    final = admm_relu(X, y, D, config.beta, rho=config.rho, max_iter=config.converged_iterations,
+                      record_every=config.converged_iterations)
+    residual = final.r_primal + final.r_dual
+    scalars = {
+        "converged_accuracy": _mapped_accuracy(X_test, y_test, final.V, final.W),
+        "converged_train_accuracy": _mapped_accuracy(X, y, final.V, final.W),
+        "converged_relative_residual": float(residual[-1] / residual[0]),
+        "converged_neurons": float(programs.network_from_convex(final.V, final.W)[1].size),
+        "linear_accuracy": baseline.least_squares_accuracy(X, y, X_test, y_test),
+        "patterns": float(P),
+    }
+    if config.cvxpy_reference:
+        reference = programs.relu_program(X, y, D, config.beta)
+        scalars["cvxpy_accuracy"] = _mapped_accuracy(X_test, y_test, reference.V, reference.W)
+        scalars["admm_vs_cvxpy_rel_gap"] = float(abs(final.objective[-1] - reference.value) / reference.value)
+    return Trace(np.arange(config.max_early + 1), {"accuracy": test, "train_accuracy": train}, scalars)
 
 
 # --------------------------------------------------------------------------- figures
