@@ -124,10 +124,13 @@ def asym_gd(config: AsymmetricConfig, rng: np.random.Generator) -> Trace:
 
 def make_figures(ctx, outdir) -> list:
     """Error curves (symmetric / asymmetric, k = r / k > r), rate vs alpha, one-step vs plain GD."""
-    from theorylab import plotting, rates
+    return _figure_error_curves(ctx, outdir) + _figure_rate_vs_alpha(ctx, outdir) + _figure_one_step(ctx, outdir)
+
+
+def _figure_error_curves(ctx, outdir) -> list:
+    from theorylab import plotting
     from theorylab.trace import stack
 
-    paths = []
     fig, axes = plotting.figure(ncols=2)
     left, right = axes[0]
     for k, label in ((2, "k = r = 2 (exact)"), (4, "k = 4 > r (over-param.)")):
@@ -145,7 +148,11 @@ def make_figures(ctx, outdir) -> list:
               title="asymmetric GD: linear, rate ~ alpha^2 when k > r")
     right.ticklabel_format(axis="x", style="sci", scilimits=(0, 0))
     right.legend()
-    paths += plotting.save(fig, outdir, "error_vs_iteration")
+    return plotting.save(fig, outdir, "error_vs_iteration")
+
+
+def _figure_rate_vs_alpha(ctx, outdir) -> list:
+    from theorylab import plotting, rates
 
     fig, axes = plotting.figure()
     ax = axes[0][0]
@@ -163,7 +170,12 @@ def make_figures(ctx, outdir) -> list:
     ax.set_xticks(alphas, [f"{a:g}" for a in alphas])
     ax.minorticks_off()
     ax.legend(loc="lower right", bbox_to_anchor=(1.0, 0.08))
-    paths += plotting.save(fig, outdir, "rate_vs_alpha")
+    return plotting.save(fig, outdir, "rate_vs_alpha")
+
+
+def _figure_one_step(ctx, outdir) -> list:
+    from theorylab import plotting
+    from theorylab.trace import stack
 
     fig, axes = plotting.figure()
     ax = axes[0][0]
@@ -176,5 +188,4 @@ def make_figures(ctx, outdir) -> list:
     ax.set(yscale="log", xscale="log", ylim=(1e-12, 10), xlabel="iteration t", ylabel="||F G^T - M*||_F",
            title="one-step modification (inferred variant) vs plain GD")
     ax.legend()
-    paths += plotting.save(fig, outdir, "one_step_vs_plain")
-    return paths
+    return plotting.save(fig, outdir, "one_step_vs_plain")
