@@ -49,6 +49,11 @@ def geometric_rates(traces: list[Trace], **options) -> np.ndarray:
     return np.array([rates.fit_geometric(t.t, t["err"], **options).value for t in traces])
 
 
+def exact_k(ctx, experiment: str) -> int:
+    """k = r, the exact parameterization, for the profile's target rank (2 in quick, 3 in paper)."""
+    return ctx.config(experiment).r
+
+
 def alpha_exponents(alphas, rate_grid: np.ndarray) -> list[float]:
     """Per seed: exponent of |rate| against alpha. ``rate_grid[i, s]`` is alpha i, seed s."""
     return [rates.fit_scaling(alphas, rate_grid[:, s]).value for s in range(rate_grid.shape[1])]
@@ -56,8 +61,8 @@ def alpha_exponents(alphas, rate_grid: np.ndarray) -> list[float]:
 
 # -- C1: symmetric, k > r, sublinear --------------------------------------------------------
 def measure_c1(ctx):
-    config = ctx.config(SYM, k=4)
-    traces = ctx.runs(SYM, k=4)
+    config = ctx.config(SYM)  # the profile's k > r
+    traces = ctx.runs(SYM)
     t, err = stack(traces, "err")
     slope = rates.across_seeds(rates.fit_power_law, t, err)
     predicted = np.sqrt(config.k - config.r) / (2 * config.eta)
@@ -67,7 +72,7 @@ def measure_c1(ctx):
 
 
 def measure_c1_sensing(ctx):
-    traces = ctx.runs(SYM, n=10, k=4, m=500, T=30000, seeds=6)
+    traces = ctx.runs(SYM, n=10, r=2, k=4, m=500, T=30000, seeds=6)
     t, err = stack(traces, "err")
     _, loss = stack(traces, "loss")
     return {"slope": rates.across_seeds(rates.fit_power_law, t, err),
@@ -85,15 +90,16 @@ def rate_ratios(ctx, experiment: str, fitted: np.ndarray, **overrides) -> dict:
 
 
 def measure_c2(ctx):
-    traces = ctx.runs(SYM, k=2, T=3000)
-    return {**rate_ratios(ctx, SYM, geometric_rates(traces), k=2, T=3000),
+    exact = {"k": exact_k(ctx, SYM), "T": 3000}
+    traces = ctx.runs(SYM, **exact)
+    return {**rate_ratios(ctx, SYM, geometric_rates(traces), **exact),
             "tail_loglog_slope": estimate_from_values([tail_loglog_slope(t) for t in traces],
                                                       method="log-log slope over [t_end/2, t_end]")}
 
 
 # -- C3: asymmetric, k > r, rate ~ alpha^2 ---------------------------------------------------
 def measure_c3(ctx):
-    grid = ctx.grid(ASYM, "alpha", C3_ALPHAS, k=4)
+    grid = ctx.grid(ASYM, "alpha", C3_ALPHAS)  # the profile's k > r
     eta = ctx.config(ASYM).eta
     fitted = np.array([geometric_rates(runs) for runs in grid])
     predicted = np.array([[np.log(1 - eta * t.scalars["lambda_perp"]) for t in runs] for runs in grid])
@@ -107,9 +113,10 @@ def measure_c3(ctx):
 
 # -- C4: asymmetric, k = r, alpha-independent linear rate ------------------------------------
 def measure_c4(ctx):
-    grid = ctx.grid(ASYM, "alpha", C3_ALPHAS, k=2, T=3000)
+    exact = {"k": exact_k(ctx, ASYM), "T": 3000}
+    grid = ctx.grid(ASYM, "alpha", C3_ALPHAS, **exact)
     fitted = np.array([geometric_rates(runs) for runs in grid])
-    ratios = rate_ratios(ctx, ASYM, fitted[0], k=2, T=3000, alpha=C3_ALPHAS[0])
+    ratios = rate_ratios(ctx, ASYM, fitted[0], alpha=C3_ALPHAS[0], **exact)
     return {"alpha_exponent": estimate_from_values(alpha_exponents(C3_ALPHAS, fitted),
                                                    method="scaling of |log-rate| vs alpha, per seed"),
             "smallest_alpha_rate_over_sigma_r": ratios["rate_over_sigma_r"],
@@ -120,7 +127,7 @@ def measure_c4(ctx):
 def measure_c5(ctx):
     imbalanced, balanced = ctx.run_many([(ASYM, {"psd_target": True, "alpha": 0.4, "T": 20000}),
                                          (ASYM, {"psd_target": True, "balanced": True, "alpha": 0.5, "T": 20000})])
-    symmetric = ctx.runs(SYM, k=4, seeds=len(imbalanced))
+    symmetric = ctx.runs(SYM, k=ctx.config(ASYM).k, seeds=len(imbalanced))
     t, err = stack(balanced, "err")
     t_sym, err_sym = stack(symmetric, "err")
     return {"asym_tail_slope": estimate_from_values([tail_loglog_slope(tr) for tr in imbalanced],
@@ -147,7 +154,7 @@ def measure_c6(ctx):
 
 # -- C7: curse of initialization (symmetric, small alpha) ------------------------------------
 def measure_c7(ctx):
-    grid = ctx.grid(SYM, "alpha", C7_ALPHAS, k=4)
+    grid = ctx.grid(SYM, "alpha", C7_ALPHAS)  # the profile's k > r
     t, err = stack(grid[1], "err")
     final = np.array([[tr["err"][-1] for tr in runs] for runs in grid])
     return {"plateau_slope": rates.across_seeds(rates.fit_power_law, t, err, window=(2e3, 2e4)),

@@ -133,15 +133,17 @@ def _figure_error_curves(ctx, outdir) -> list:
 
     fig, axes = plotting.figure(ncols=2)
     left, right = axes[0]
-    for k, label in ((2, "k = r = 2 (exact)"), (4, "k = 4 > r (over-param.)")):
+    sym = ctx.config("sensing_sym_gd")
+    for k, label in ((sym.r, f"k = r = {sym.r} (exact)"), (sym.k, f"k = {sym.k} > r (over-param.)")):
         t, err = stack(ctx.runs("sensing_sym_gd", k=k), "err")
         plotting.band(left, t[1:], err[:, 1:], label=label, stopped_below=True)
-    t_ref = np.array([2e2, 2e4])
-    left.plot(t_ref, 7.07 / t_ref, "k--", linewidth=1, label="sqrt(k-r)/(2 eta t)")
+    t_ref = np.array([2e2, float(sym.T)])
+    left.plot(t_ref, np.sqrt(sym.k - sym.r) / (2 * sym.eta) / t_ref, "k--", linewidth=1, label="sqrt(k-r)/(2 eta t)")
     left.set(xscale="log", yscale="log", ylim=(1e-12, 10), xlabel="iteration t", ylabel="||X X^T - M*||_F",
              title="symmetric GD: 1/t when k > r")
     left.legend()
-    for k, alpha in ((2, 0.2), (4, 0.1), (4, 0.2), (4, 0.4)):
+    asym = ctx.config("sensing_asym_gd")
+    for k, alpha in ((asym.r, 0.2), (asym.k, 0.1), (asym.k, 0.2), (asym.k, 0.4)):
         t, err = stack(ctx.runs("sensing_asym_gd", k=k, alpha=alpha), "err")
         plotting.band(right, t, err, label=f"k = {k}, alpha = {alpha}", stopped_below=True)
     right.set(yscale="log", ylim=(1e-12, 10), xlabel="iteration t", ylabel="||F G^T - M*||_F",
@@ -157,8 +159,9 @@ def _figure_rate_vs_alpha(ctx, outdir) -> list:
     fig, axes = plotting.figure()
     ax = axes[0][0]
     alphas = np.array([0.05, 0.1, 0.2, 0.4])
-    for label, overrides in (("plain GD, k = 4", {"k": 4}), ("one-step fix, k = 4", {"k": 4, "one_step_tau": 1e-4}),
-                             ("plain GD, k = r = 2", {"k": 2, "T": 3000})):
+    asym = ctx.config("sensing_asym_gd")
+    for label, overrides in ((f"plain GD, k = {asym.k}", {}), (f"one-step fix, k = {asym.k}", {"one_step_tau": 1e-4}),
+                             (f"plain GD, k = r = {asym.r}", {"k": asym.r, "T": 3000})):
         grid = ctx.grid("sensing_asym_gd", "alpha", alphas, seeds=5, **overrides)
         fitted = np.array([[-rates.fit_geometric(tr.t, tr["err"], window=(tr.scalars["trigger_t"] + 20, None)
                                                  if tr.scalars["trigger_t"] >= 0 else None).value for tr in runs]
@@ -181,7 +184,7 @@ def _figure_one_step(ctx, outdir) -> list:
     ax = axes[0][0]
     for alpha in (0.05, 0.2):
         for tau, style in ((0.0, "-"), (1e-4, "--")):
-            t, err = stack(ctx.runs("sensing_asym_gd", k=4, alpha=alpha, one_step_tau=tau, seeds=5), "err")
+            t, err = stack(ctx.runs("sensing_asym_gd", alpha=alpha, one_step_tau=tau, seeds=5), "err")
             name = "one-step fix" if tau else "plain GD"
             plotting.band(ax, t, err, label=f"{name}, alpha = {alpha}", stopped_below=True)
             ax.lines[-1].set_linestyle(style)
