@@ -21,8 +21,16 @@ def test_claim_agrees_and_rejects_its_controls(claim, quick_context):
     verdict = evaluate(claim, quick_context)
     assert verdict.error is None, verdict.error
     report = verdict.to_dict()
-    assert verdict.prediction_agrees, f"prediction disagrees: {report['predicted_all']} estimates {report['estimates']}"
+    assert verdict.prediction_agrees, f"prediction not agreeing: {report['predicted_all']} estimates {report['estimates']}"
     assert verdict.controls_rejected, f"a control was not rejected: {report['controls']}"
+    assert verdict.state == "agrees"
+    assert verdict.separation >= 1 or "separation" in claim.rationale.lower(), (
+        f"separation from the nearest rival is {verdict.separation:.3g} < 1 and the rationale does not say why")
+
+
+@pytest.mark.parametrize("claim", CLAIMS, ids=[c.name for c in CLAIMS])
+def test_claim_names_a_nearest_rival_with_its_source(claim):
+    assert claim.rivals and all(len(law.rival) > 10 for law in claim.rivals)
 
 
 @pytest.fixture(scope="session")

@@ -53,3 +53,104 @@ def test_keys_differ_by_config_seed_and_version():
     assert len({base, result_key("exp", 1, {"n": 3}, 0), result_key("exp", 1, {"n": 2}, 1),
                 result_key("exp", 2, {"n": 2}, 0)}) == 4
     assert json.dumps(base)
+
+
+def test_keys_differ_by_code_fingerprint():
+    assert result_key("exp", 1, {"n": 2}, 0, "aaaa") != result_key("exp", 1, {"n": 2}, 0, "bbbb")
+
+
+# -- a stored entry is served only for its own request ---------------------------------------------
+REQUEST = {"experiment": "exp", "version": 1, "fingerprint": "f1", "seed": 0, "config": {"n": 2}}
+
+
+def saved(tmp_path, request=REQUEST):
+    from theorylab.store import request_record
+
+    store = Store(tmp_path)
+    req = request_record(request["experiment"], request["version"], request["config"], request["seed"],
+                         request["fingerprint"])
+    key = result_key("exp", 1, {"n": 2}, 0, "f1")
+    store.save("exp", key, Trace(np.arange(4), {"err": [4.0, 3.0, 2.0, 1.0]}, {"x": 1.0}), req)
+    return store, key, req
+
+
+def load_warns(store, key, request, match):
+    from theorylab.store import StoreWarning
+
+    with pytest.warns(StoreWarning, match=match) as record:
+        assert store.load("exp", key, request) is None
+    ours = [w for w in record if issubclass(w.category, StoreWarning)]
+    assert len(ours) == 1 and str(store.paths("exp", key)[1]) in str(ours[0].message)
+
+
+def test_a_matching_request_is_served(tmp_path):
+    store, key, req = saved(tmp_path)
+    assert list(store.load("exp", key, req)["err"]) == [4.0, 3.0, 2.0, 1.0]
+
+
+@pytest.mark.parametrize("field, value", [("fingerprint", "f2"), ("seed", 1), ("config", {"n": 3}), ("version", 2)])
+def test_a_foreign_or_stale_entry_warns_naming_the_file_and_is_not_served(tmp_path, field, value):
+    store, key, req = saved(tmp_path)
+    load_warns(store, key, {**req, field: value}, f"differs in: {field}")
+
+
+def corrupt(path, how):
+    data = path.read_bytes()
+    if how == "truncate":
+        path.write_bytes(data[: len(data) // 2])
+    elif how == "empty":
+        path.write_bytes(b"")
+    elif how == "flip":
+        middle = len(data) // 2
+        path.write_bytes(data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1:])
+    elif how == "garbage":
+        path.write_bytes(b"{not json")
+
+
+@pytest.mark.parametrize("target", ["npz", "json"])
+@pytest.mark.parametrize("how", ["truncate", "empty", "flip", "garbage"])
+def test_a_corrupt_entry_warns_naming_the_file_and_is_recomputed(tmp_path, target, how):
+    store, key, req = saved(tmp_path)
+    npz, js = store.paths("exp", key)
+    corrupt(npz if target == "npz" else js, how)
+    load_warns(store, key, req, "not usable")
+
+
+def test_an_entry_with_a_missing_array_or_field_is_not_served(tmp_path):
+    store, key, req = saved(tmp_path)
+    npz, js = store.paths("exp", key)
+    np.savez(npz, t=np.arange(4))  # the metric is gone: the checksum no longer matches
+    load_warns(store, key, req, "checksum")
+    record = json.loads(js.read_text())
+    del record["scalars"]
+    js.write_text(json.dumps(record))
+    load_warns(store, key, req, "incomplete")
+
+
+def test_a_malformed_failure_record_warns_and_counts_as_none(tmp_path):
+    from theorylab.store import StoreWarning
+
+    store = Store(tmp_path)
+    path = store.failure_path("exp", "k")
+    path.parent.mkdir(parents=True)
+    path.write_text("[1, 2")
+    with pytest.warns(StoreWarning, match=str(path)):
+        assert store.load_failure("exp", "k") is None
+
+
+def test_context_recomputes_after_a_simulator_change(tmp_path, monkeypatch):
+    """Changing the code of an experiment changes its fingerprint, so old results are not served."""
+    from theorylab import Context
+    from theorylab.registry import get_experiment
+
+    exp = get_experiment("selftest_decay")
+    with Context("quick", store=Store(tmp_path), workers=1) as ctx:
+        first = ctx.runs("selftest_decay", seeds=1)[0]
+        assert ctx.counts["computed"] == 1
+    stale_key = ctx.jobs("selftest_decay", 1)[0].key
+    monkeypatch.setattr(type(exp), "fingerprint", property(lambda self: "changed-code"))
+    with Context("quick", store=Store(tmp_path), workers=1) as ctx:
+        job = ctx.jobs("selftest_decay", 1)[0]
+        assert job.key != stale_key and ctx.lookup(job) is None
+        again = ctx.runs("selftest_decay", seeds=1)[0]
+        assert ctx.counts["computed"] == 1 and np.array_equal(first["err"], again["err"])

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import time
 import traceback
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
-from theorylab.laws import Law
+from theorylab.laws import AGREES, DISAGREES, INCONCLUSIVE, Law
 from theorylab.rates import Estimate
 
 
@@ -50,9 +51,13 @@ class Claim:
     predicted : Law or sequence of Law
         What the paper predicts; every one must agree.
     controls : sequence of Law
-        Negative controls: wrong predictions that the same estimates must reject (at least one).
+        Negative controls: wrong predictions that the same estimates must reject. At least one
+        is a **nearest rival** (``rival=`` its source): the previous bound, the naive rule, the
+        model without the paper's mechanism. Others may be extra, weaker controls.
     rationale : str
         Why the window, the seeds and the tolerances are what they are.
+    require_rival : bool
+        Refuse a claim without a nearest rival (default). Only the lab's own tests turn it off.
     """
 
     paper: str
@@ -63,6 +68,7 @@ class Claim:
     predicted: Law | Sequence[Law]
     controls: Sequence[Law]
     rationale: str = ""
+    require_rival: bool = field(default=True, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if isinstance(self.predicted, Law):
@@ -73,6 +79,14 @@ class Claim:
             raise ValueError(f"claim {self.paper}:{self.id} has no predicted law")
         if not self.controls:
             raise ValueError(f"claim {self.paper}:{self.id} needs at least one negative control")
+        if self.require_rival and not self.rivals:
+            raise ValueError(f"claim {self.paper}:{self.id} names no nearest rival: give one of its controls "
+                             "rival='<source of the rival hypothesis>'")
+
+    @property
+    def rivals(self) -> tuple[Law, ...]:
+        """The controls marked as nearest rivals."""
+        return tuple(law for law in self.controls if law.rival)
 
     @property
     def name(self) -> str:
@@ -81,21 +95,45 @@ class Claim:
 
 @dataclass(frozen=True)
 class LawResult:
-    """A law applied to one estimate."""
+    """A law applied to one estimate: its state from the interval, and the separation."""
 
     law: Law
     estimate: Estimate
-    agrees: bool
+    state: str
+
+    @property
+    def agrees(self) -> bool:
+        return self.state == AGREES
+
+    @property
+    def rejected(self) -> bool:
+        """For a control: its state is ``disagrees`` (the interval lies wholly outside its band)."""
+        return self.state == DISAGREES
+
+    @property
+    def separation(self) -> float:
+        return self.law.separation(self.estimate)
 
     def to_dict(self) -> dict:
-        return {**self.law.to_dict(), "agrees": self.agrees, "estimate": self.estimate.value}
+        return {**self.law.to_dict(), "state": self.state, "agrees": self.agrees,
+                "estimate": self.estimate.value, "low": self.estimate.low, "high": self.estimate.high,
+                "separation": _finite_or_none(self.separation)}
+
+
+def _finite_or_none(value: float):
+    return value if math.isfinite(value) else (None if math.isnan(value) else "inf")
+
+
+ERROR = "error"
 
 
 @dataclass
 class Verdict:
     """The outcome of checking a claim.
 
-    ``passed`` is True only when every predicted law agrees and every control is rejected.
+    ``state`` is ``agrees`` only when every predicted law agrees and every control is rejected;
+    ``disagrees`` when a predicted law disagrees or a control agrees (the rival wins);
+    ``inconclusive`` otherwise; ``error`` when the measurement raised. ``passed`` means ``agrees``.
     """
 
     claim: Claim
@@ -104,6 +142,7 @@ class Verdict:
     controls: list[LawResult] = field(default_factory=list)
     error: str | None = None
     seconds: float = 0.0
+    runs: dict[str, int] = field(default_factory=dict)
 
     @property
     def prediction_agrees(self) -> bool:
@@ -111,11 +150,31 @@ class Verdict:
 
     @property
     def controls_rejected(self) -> bool:
-        return self.error is None and not any(r.agrees for r in self.controls)
+        return self.error is None and all(r.rejected for r in self.controls)
+
+    @property
+    def state(self) -> str:
+        if self.error is not None:
+            return ERROR
+        if any(r.state == DISAGREES for r in self.predicted) or any(r.agrees for r in self.controls):
+            return DISAGREES
+        if self.prediction_agrees and self.controls_rejected:
+            return AGREES
+        return INCONCLUSIVE
 
     @property
     def passed(self) -> bool:
-        return self.prediction_agrees and self.controls_rejected
+        return self.state == AGREES
+
+    @property
+    def rivals(self) -> list[LawResult]:
+        return [r for r in self.controls if r.law.rival]
+
+    @property
+    def separation(self) -> float:
+        """The smallest separation between an estimate's interval and a nearest rival's band."""
+        values = [r.separation for r in self.rivals]
+        return min(values) if values else math.nan
 
     @property
     def primary(self) -> Estimate | None:
@@ -125,22 +184,26 @@ class Verdict:
 
     def to_dict(self) -> dict:
         primary = self.primary
-        first = self.predicted[0].law.to_dict() if self.predicted else {}
+        first = self.predicted[0].to_dict() if self.predicted else {}
         return {
             "paper": self.claim.paper,
             "claim": self.claim.id,
             "statement": self.claim.statement,
             "source": self.claim.source,
+            "state": self.state,
             "agrees": self.passed,
             "prediction_agrees": self.prediction_agrees,
             "controls_rejected": self.controls_rejected,
+            "separation": _finite_or_none(self.separation),
+            "rivals": [{**r.law.to_dict(), "state": r.state, "rejected": r.rejected,
+                        "separation": _finite_or_none(r.separation)} for r in self.rivals],
             "estimate": primary.to_dict() if primary else None,
             "estimates": {name: est.to_dict() for name, est in self.estimates.items()},
             "predicted": first,
             "predicted_all": [r.to_dict() for r in self.predicted],
-            "controls": [{**r.law.to_dict(), "rejected": not r.agrees, "estimate": r.estimate.value}
-                         for r in self.controls],
+            "controls": [{**r.to_dict(), "rejected": r.rejected} for r in self.controls],
             "rationale": self.claim.rationale,
+            "runs": dict(self.runs),
             "error": self.error,
             "seconds": round(self.seconds, 3),
         }
@@ -160,7 +223,7 @@ def _apply(law: Law, estimates: dict[str, Estimate]) -> LawResult:
     if key not in estimates:
         raise KeyError(f"law {law} reads estimate '{key}', measured: {sorted(estimates)}")
     estimate = estimates[key]
-    return LawResult(law, estimate, law.agrees(estimate))
+    return LawResult(law, estimate, law.state(estimate))
 
 
 def evaluate(claim: Claim, context: Any) -> Verdict:
@@ -171,6 +234,8 @@ def evaluate(claim: Claim, context: Any) -> Verdict:
     """
     start = time.perf_counter()
     verdict = Verdict(claim)
+    counts = getattr(context, "counts", None)
+    before = dict(counts) if counts is not None else {}
     try:
         verdict.estimates = _as_mapping(claim.measure(context))
         verdict.predicted = [_apply(law, verdict.estimates) for law in claim.predicted]
@@ -178,4 +243,6 @@ def evaluate(claim: Claim, context: Any) -> Verdict:
     except Exception as exc:  # noqa: BLE001 -- reported in the verdict, re-raised nowhere
         verdict.error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=6)}"
     verdict.seconds = time.perf_counter() - start
+    if counts is not None:
+        verdict.runs = {name: counts.get(name, 0) - before.get(name, 0) for name in ("computed", "stored")}
     return verdict

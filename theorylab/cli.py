@@ -53,15 +53,22 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--retry-failed", action="store_true", help="rerun the runs that raised in an earlier sweep")
     _add_common(sweep)
 
-    check = commands.add_parser("check", help="measure claims and print verdicts (exit 1 if any fails)")
+    check = commands.add_parser("check", help="measure claims and print verdicts (exit 0 only if every claim agrees)")
     check.add_argument("targets", nargs="*", metavar="PAPER[:CLAIM]")
     check.add_argument("--json", action="store_true", help="print one JSON array of verdicts")
     _add_common(check)
+
+    mutate = commands.add_parser("mutate", help="run each paper's claims against its mutants (deliberately wrong "
+                                                 "simulators) and print the kill matrix (exit 1 if a mutant survives)")
+    mutate.add_argument("papers", nargs="*", metavar="PAPER")
+    mutate.add_argument("--json", action="store_true", help="print one JSON array, one kill matrix per paper")
+    _add_common(mutate)
 
     report = commands.add_parser("report", help="check claims and write a static HTML report")
     report.add_argument("targets", nargs="*", metavar="PAPER[:CLAIM]")
     report.add_argument("--out", default="report", help="output folder (default: report/)")
     report.add_argument("--figures-dir", default=str(FIGURES_DIR), help="where the figures are (default: figures/)")
+    report.add_argument("--mutants", action="store_true", help="also run each paper's mutants and show the kill matrices")
     _add_common(report)
 
     figures = commands.add_parser("figures", help="regenerate figures into figures/PAPER/")
@@ -155,39 +162,130 @@ def cmd_run(args) -> int:
     return 1 if diverged else 0
 
 
-def _format_table(verdicts) -> str:
-    rows = []
-    for v in verdicts:
-        est = v.primary
-        estimate = str(est) if est is not None else "-"
-        predicted = "; ".join(r.law.describe() for r in v.predicted) or "-"
-        rejected = sum(not r.agrees for r in v.controls)
-        status = "agrees" if v.passed else ("ERROR" if v.error else "DISAGREES")
-        rows.append((v.claim.name, v.claim.statement, estimate, predicted,
-                     f"{rejected}/{len(v.controls)}", status, f"{v.seconds:.1f}s"))
-    lines = []
-    for name, statement, estimate, predicted, controls, status, seconds in rows:
-        lines.append(f"{status:<9} {name}  ({seconds})")
-        lines.append(textwrap.indent(textwrap.fill(statement, 96), "    "))
-        lines.append(f"    estimate {estimate}")
-        lines.append(f"    predicted {predicted}; controls rejected {controls}")
-    failed = [r for r in rows if r[5] != "agrees"]
-    lines.append(f"\n{len(rows) - len(failed)} of {len(rows)} claims agree"
-                 + (f"; failing: {', '.join(r[0] for r in failed)}" if failed else ""))
+def format_numbers(*values: float, digits: int = 4) -> list[str]:
+    """Format ``values`` with the fewest significant digits (at least ``digits``, at most 12)
+    that keep numerically different values apart (so 1.0000004 never prints as 1)."""
+    for precision in range(digits, 13):
+        texts = [f"{v:.{precision}g}" for v in values]
+        if all(texts[i] != texts[j] or values[i] == values[j]
+               for i in range(len(values)) for j in range(i + 1, len(values))):
+            return texts
+    return texts
+
+
+def format_estimate(estimate) -> str:
+    value, low, high = format_numbers(estimate.value, estimate.low, estimate.high)
+    return f"{value} [{low}, {high}] ({estimate.seeds} seeds; {estimate.method})"
+
+
+_STATE_LABEL = {"agrees": "agrees", "inconclusive": "INCONCLUSIVE", "disagrees": "DISAGREES", "error": "ERROR"}
+
+
+def format_verdict(v) -> str:
+    """One claim's verdict as text: state, every estimate a law reads, every law with its band and state."""
+    runs = ""
+    if v.runs:
+        runs = f"; {v.runs.get('computed', 0)} runs computed, {v.runs.get('stored', 0)} reused"
+    lines = [f"{_STATE_LABEL[v.state]:<12} {v.claim.name}  ({v.seconds:.1f}s{runs})",
+             textwrap.indent(textwrap.fill(v.claim.statement, 96), "    ")]
+    if v.error:
+        lines.append(f"    error: {v.error.splitlines()[0]}")
+        return "\n".join(lines)
+    read = list(dict.fromkeys(r.law.on or next(iter(v.estimates)) for r in [*v.predicted, *v.controls]))
+    for name in read:
+        lines.append(f"    {name} = {format_estimate(v.estimates[name])}")
+    for label, results in (("predicted", v.predicted), ("control", v.controls)):
+        for r in results:
+            on = f" [{r.law.on}]" if r.law.on else ""
+            if label == "control":
+                state = "rejected" if r.rejected else f"NOT rejected ({r.state})"
+            else:
+                state = r.state
+            kind = "rival" if r.law.rival else label
+            extra = ""
+            if r.law.rival:
+                sep = r.separation
+                extra = f"; separation {sep:.3g}{'' if sep >= 1 else ' (< 1: flagged)'}; source: {r.law.rival}"
+            lines.append(f"    {kind:<9} {r.law.describe()}{on}: {state}{extra}")
     return "\n".join(lines)
 
 
+def format_summary(verdicts) -> str:
+    counts = {state: sum(v.state == state for v in verdicts) for state in _STATE_LABEL}
+    failing = [v.claim.name for v in verdicts if v.state != "agrees"]
+    text = f"{counts['agrees']} of {len(verdicts)} claims agree"
+    others = ", ".join(f"{n} {state}" for state, n in counts.items() if n and state != "agrees")
+    weak = [v.claim.name for v in verdicts if v.state == "agrees" and not v.separation >= 1]
+    return (text + (f" ({others}); not agreeing: {', '.join(failing)}" if failing else "")
+            + (f"\nseparation from the nearest rival < 1: {', '.join(weak)}" if weak else ""))
+
+
 def cmd_check(args) -> int:
+    def show(verdict) -> None:
+        if not args.json:
+            print(format_verdict(verdict), flush=True)
+
     with _context(args) as ctx:
-        verdicts = theorylab.check(args.targets, profile=args.profile, context=ctx, progress=ctx.progress)
+        verdicts = theorylab.check(args.targets, profile=args.profile, context=ctx, progress=ctx.progress,
+                                   on_verdict=show)
     if args.json:
         print(json.dumps([v.to_dict() for v in verdicts], indent=1, default=str))
     else:
-        print(_format_table(verdicts))
+        print("\n" + format_summary(verdicts))
         for v in verdicts:
             if v.error:
                 print(f"\n{v.claim.name} raised:\n{v.error}", file=sys.stderr)
     return 0 if all(v.passed for v in verdicts) else 1
+
+
+def _run_mutants(args, slugs: list[str], show=None) -> list:
+    from theorylab.mutate import mutate
+    from theorylab.parallel import make_executor
+    from theorylab.store import Store
+
+    executor = make_executor(args.backend, workers=args.workers, address=args.address)
+    store = Store(args.results)
+    progress = not args.quiet and sys.stderr.isatty()
+
+    def make_context(mutants: dict) -> theorylab.Context:
+        return theorylab.Context(args.profile, store=store, reuse=not args.fresh, workers=args.workers,
+                                 progress=progress, executor=executor, mutants=mutants)
+
+    try:
+        return mutate(slugs, make_context, on_result=show)
+    finally:
+        executor.close()
+
+
+def cmd_mutate(args) -> int:
+    from theorylab.errors import UnknownNameError
+    from theorylab.mutate import LEGEND
+    from theorylab.registry import paper_slugs
+
+    slugs = args.papers or paper_slugs()
+    for slug in slugs:
+        if slug not in paper_slugs():
+            raise UnknownNameError("paper", slug, paper_slugs())
+
+    def show(slug, result) -> None:
+        if not args.json:
+            status = f"killed by {', '.join(result.killed_by)}" if result.killed else "SURVIVED every claim"
+            print(f"{slug}~{result.name}: {status}", flush=True)
+
+    reports = _run_mutants(args, slugs, show)
+    if args.json:
+        print(json.dumps([r.to_dict() for r in reports], indent=1))
+    else:
+        for report in reports:
+            print("\n" + report.table())
+            if not report.results:
+                print(f"{report.paper}: no mutants registered")
+        print("\n" + LEGEND)
+    baseline_bad = [f"{r.paper}:{c}" for r in reports for c, s in r.baseline.items() if s != "agrees"]
+    if baseline_bad:
+        print(f"note: on the real simulators these claims do not agree, so their kills mean little: "
+              f"{', '.join(baseline_bad)}", file=sys.stderr)
+    return 1 if any(r.survivors or not r.results for r in reports) else 0
 
 
 def cmd_report(args) -> int:
@@ -196,8 +294,10 @@ def cmd_report(args) -> int:
 
     with _context(args) as ctx:
         verdicts = theorylab.check(args.targets, profile=args.profile, context=ctx, progress=ctx.progress)
-    path = write_report(verdicts, papers(papers_of(verdicts)), args.out, args.figures_dir, profile=args.profile)
-    print(f"{path}: {sum(v.passed for v in verdicts)} of {len(verdicts)} claims agree")
+    slugs = papers_of(verdicts)
+    mutation = {r.paper: r.to_dict() for r in _run_mutants(args, slugs)} if args.mutants else None
+    path = write_report(verdicts, papers(slugs), args.out, args.figures_dir, profile=args.profile, mutation=mutation)
+    print(f"{path}: {format_summary(verdicts)}")
     return 0 if all(v.passed for v in verdicts) else 1
 
 
@@ -217,9 +317,16 @@ def cmd_figures(args) -> int:
     return 0
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    print(f"theorylab: warning: {message}", file=file or sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
+    import warnings
+
+    warnings.showwarning = _show_warning
     args = build_parser().parse_args(argv)
-    handler = {"list": cmd_list, "run": cmd_run, "sweep": cmd_sweep, "check": cmd_check,
+    handler = {"list": cmd_list, "run": cmd_run, "sweep": cmd_sweep, "check": cmd_check, "mutate": cmd_mutate,
                "report": cmd_report, "figures": cmd_figures}[args.command]
     try:
         return handler(args)

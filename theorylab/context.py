@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import sys
+from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 from tqdm.auto import tqdm
 
 from theorylab import parallel
 from theorylab.config import build_config, load_profile
 from theorylab.errors import TheorylabError
-from theorylab.registry import Experiment, get_experiment, run_task
-from theorylab.store import Store, result_key
+from theorylab.registry import Experiment, get_experiment, get_mutant, run_task
+from theorylab.store import Store, request_record, result_key
 from theorylab.trace import Trace
 
 
@@ -29,9 +31,16 @@ class Job:
     config: Any
     seed: int
 
-    @property
+    @functools.cached_property
+    def request(self) -> dict:
+        """What a stored result must match (see :func:`theorylab.store.request_record`)."""
+        exp = self.experiment
+        return request_record(exp.name, exp.version, self.config, self.seed, exp.fingerprint)
+
+    @functools.cached_property
     def key(self) -> str:
-        return result_key(self.experiment.name, self.experiment.version, self.config, self.seed)
+        exp = self.experiment
+        return result_key(exp.name, exp.version, self.config, self.seed, exp.fingerprint)
 
     def describe(self) -> str:
         return f"{self.experiment.name} seed={self.seed} {dataclasses.asdict(self.config)}"
@@ -55,10 +64,21 @@ class Context:
         Show progress bars on stderr.
     executor : parallel.Executor, optional
         Overrides the default (local spawned processes); the context closes it.
+    mutants : mapping of str to str, optional
+        ``{experiment: mutant}``: run that mutant wherever the experiment is requested (for
+        ``theorylab mutate``; the configs still come from the experiment's profile).
+
+    Attributes
+    ----------
+    counts : Counter
+        ``computed`` and ``stored`` (reused) runs so far, for reporting what a verdict rests on.
+    requested : set of str
+        The experiments requested so far (before mutant substitution).
     """
 
     def __init__(self, profile: str = "quick", *, store: Store | bool | None = None, reuse: bool = True,
-                 workers: int | None = None, progress: bool = False, executor: parallel.Executor | None = None):
+                 workers: int | None = None, progress: bool = False, executor: parallel.Executor | None = None,
+                 mutants: Mapping[str, str] | None = None):
         self.profile = profile
         self.store = Store() if store is None else (store or None)
         self.reuse = reuse
@@ -66,6 +86,9 @@ class Context:
         self.progress = progress
         self._executor = executor
         self._memory: dict[str, Trace] = {}
+        self.mutants = {base: get_mutant(base, name) for base, name in (mutants or {}).items()}
+        self.counts: Counter = Counter()
+        self.requested: set[str] = set()
 
     @property
     def executor(self) -> parallel.Executor:
@@ -93,7 +116,8 @@ class Context:
 
     def jobs(self, experiment: str, seeds: int | Sequence[int] | None = None, **overrides: Any) -> list[Job]:
         """The jobs of one (experiment, overrides) request, one per seed."""
-        exp = get_experiment(experiment)
+        exp = self.mutants.get(experiment) or get_experiment(experiment)
+        self.requested.add(experiment)
         config = self.config(experiment, **overrides)
         return [Job(exp, config, seed) for seed in self.seeds(experiment, seeds)]
 
@@ -119,6 +143,8 @@ class Context:
         groups = [self.jobs(name, seeds, **overrides) for name, overrides in requests]
         traces = {job.key: self.lookup(job) for group in groups for job in group}
         pending = list({job.key: job for group in groups for job in group if traces[job.key] is None}.values())
+        self.counts["stored"] += sum(trace is not None for trace in traces.values())
+        self.counts["computed"] += len(pending)
         errors = []
         for job, outcome in self.execute(pending):
             if outcome.ok:
@@ -134,7 +160,7 @@ class Context:
         if job.key in self._memory:
             return self._memory[job.key]
         if self.reuse and self.store is not None:
-            trace = self.store.load(job.experiment.name, job.key)
+            trace = self.store.load(job.experiment.name, job.key, job.request)
             if trace is not None:
                 self._memory[job.key] = trace
                 return trace
@@ -151,7 +177,7 @@ class Context:
                 job = jobs[index]
                 if self.store is not None:
                     if outcome.ok:
-                        self.store.save(job.experiment.name, job.key, outcome.value)
+                        self.store.save(job.experiment.name, job.key, outcome.value, job.request)
                     else:
                         self.store.save_failure(job.experiment.name, job.key, outcome.error,
                                                 {"config": dataclasses.asdict(job.config), "seed": job.seed})

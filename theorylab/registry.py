@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import importlib
 import pkgutil
+import sys
 import time
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
@@ -42,13 +46,56 @@ class Experiment:
     simulate: Simulator
     description: str = ""
     version: int = 1
+    mutant_of: str | None = None
 
     @property
     def module(self) -> str:
         return self.simulate.__module__
 
+    @property
+    def fingerprint(self) -> str:
+        """Hash of the code that produces this experiment's results (see :func:`code_fingerprint`)."""
+        modules = [self.module]
+        if self.mutant_of is not None:
+            modules.append(_EXPERIMENTS[self.mutant_of].module)
+        return code_fingerprint(*sorted(set(modules)))
+
+
+MUTANT_SEPARATOR = "~"
 
 _EXPERIMENTS: dict[str, Experiment] = {}
+_MUTANTS: dict[str, dict[str, Experiment]] = {}
+
+
+_FINGERPRINT_EXCLUDES = ("figures", "plotting", "mutants")
+
+
+@functools.lru_cache(maxsize=None)
+def code_fingerprint(*modules: str) -> str:
+    """A hash of the source that produces results of ``modules``.
+
+    Each module's own file counts; for a module of a theorylab domain package (``theorylab/sensing``
+    ...) so does every other ``.py`` file of that package (kernels, problems, algorithms), except
+    figure code and mutants (``figures*``, ``plotting*``, ``mutants*``): editing a plot or adding a
+    mutant does not invalidate runs. ``theorylab/trace.py`` counts too (divergence detection shapes
+    every trace). Result keys include this hash, so a changed simulator is never served results of
+    the old code.
+    """
+    package_root = Path(__file__).resolve().parent
+    files: set[Path] = {package_root / "trace.py"}
+    for name in modules:
+        module = sys.modules.get(name) or importlib.import_module(name)
+        path = Path(getattr(module, "__file__", "") or "").resolve()
+        if not path.is_file():
+            continue
+        files.add(path)
+        if path.parent != package_root and package_root in path.parents:
+            files.update(p.resolve() for p in path.parent.glob("*.py") if not p.stem.startswith(_FINGERPRINT_EXCLUDES))
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def experiment(name: str, *, paper: str, config: type, description: str = "", version: int = 1):
@@ -62,6 +109,47 @@ def experiment(name: str, *, paper: str, config: type, description: str = "", ve
         return simulate
 
     return register
+
+
+def mutant(base: str, name: str, *, description: str = "", version: int = 1):
+    """Decorator registering ``simulate(config, rng) -> Trace`` as mutant ``name`` of experiment ``base``.
+
+    A mutant is a deliberately wrong simulator -- the paper's mechanism broken the way a buggy
+    reimplementation would break it -- that takes the base experiment's config. ``theorylab
+    mutate`` runs a paper's claims with the mutant in place of ``base``; the claims should fail
+    (the mutant is *killed*). Mutants are stored under their own key (``base~name``) and are never
+    used by ``check``. ``base`` must be registered first.
+    """
+    if MUTANT_SEPARATOR in name or not name:
+        raise ValueError(f"mutant name must be non-empty and free of '{MUTANT_SEPARATOR}': {name!r}")
+
+    def register(simulate: Simulator) -> Simulator:
+        if base not in _EXPERIMENTS:
+            raise ValueError(f"mutant '{name}' of unknown experiment '{base}' (register the experiment first)")
+        exp = _EXPERIMENTS[base]
+        text = description or (simulate.__doc__ or "").strip().split("\n")[0]
+        _MUTANTS.setdefault(base, {})[name] = Experiment(f"{base}{MUTANT_SEPARATOR}{name}", exp.paper, exp.config,
+                                                         simulate, text, version, mutant_of=base)
+        return simulate
+
+    return register
+
+
+def mutants(paper: str | None = None) -> list[Experiment]:
+    """Registered mutants (of one paper's experiments, or of all), in registration order.
+
+    Call after the paper's module has been loaded (:func:`load_paper`).
+    """
+    return [m for group in _MUTANTS.values() for m in group.values() if paper is None or m.paper == paper]
+
+
+def get_mutant(base: str, name: str) -> Experiment:
+    """The mutant ``name`` of experiment ``base``; the error lists that experiment's mutants."""
+    get_experiment(base)
+    try:
+        return _MUTANTS[base][name]
+    except KeyError:
+        raise UnknownNameError(f"mutant of {base}", name, list(_MUTANTS.get(base, {}))) from None
 
 
 def experiments() -> dict[str, Experiment]:
@@ -104,6 +192,7 @@ def run_experiment(exp: Experiment, config: Any, seed: int) -> Trace:
     trace.meta.update({
         "experiment": exp.name,
         "experiment_version": exp.version,
+        "code_fingerprint": exp.fingerprint,
         "paper": exp.paper,
         "config": asdict(config),
         "seed": seed,
@@ -147,8 +236,13 @@ def load_papers() -> None:
         importlib.import_module(module)
 
 
+def _registered(name: str) -> Experiment | None:
+    base, sep, variant = name.partition(MUTANT_SEPARATOR)
+    return _MUTANTS.get(base, {}).get(variant) if sep else _EXPERIMENTS.get(name)
+
+
 def run_task(name: str, module: str, config: Any, seed: int) -> Trace:
-    """Worker entry point: import only the experiment's own module, then run it."""
-    if name not in _EXPERIMENTS:
+    """Worker entry point: import only the experiment's own module, then run it (``name`` may be a mutant's)."""
+    if _registered(name) is None:
         importlib.import_module(module)
-    return run_experiment(_EXPERIMENTS[name], config, seed)
+    return run_experiment(_registered(name), config, seed)

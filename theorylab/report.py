@@ -21,7 +21,10 @@ body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em auto;m
 h1{font-size:1.6em;margin-bottom:.2em} h2{margin-top:2em;border-bottom:1px solid #ddd;padding-bottom:.2em}
 table{border-collapse:collapse;width:100%;font-size:.88em} th,td{border:1px solid #ddd;padding:.35em .5em;vertical-align:top;text-align:left}
 th{background:#f4f4f4} tr:nth-child(even) td{background:#fbfbfb}
-.pass{color:#11692c;font-weight:600} .fail{color:#b00020;font-weight:600}
+.pass{color:#11692c;font-weight:600} .fail{color:#b00020;font-weight:600} .inconclusive{color:#a15c00;font-weight:600}
+tr.state-agrees td:last-child{background:#e9f7ee} tr.state-inconclusive td:last-child{background:#fff4e0}
+tr.state-disagrees td:last-child, tr.state-error td:last-child{background:#fde8ea}
+.flag{color:#a15c00}
 .summary{font-size:1.1em;margin:.6em 0 1.2em} .muted{color:#666;font-size:.85em}
 th:nth-child(1){width:12%} th:nth-child(2){width:24%} th:nth-child(3){width:24%} td:nth-child(1){word-break:break-word}
 figure{display:block;margin:1em 0;max-width:900px} figure img{max-width:100%;border:1px solid #eee}
@@ -38,18 +41,30 @@ def _estimate_cell(verdict: Verdict) -> str:
         return f'<span class="fail">error</span><pre>{_esc(verdict.error.splitlines()[0])}</pre>'
     rows = []
     for name, est in verdict.estimates.items():
-        rows.append(f"{_esc(name)}: <b>{est.value:.4g}</b> [{est.low:.4g}, {est.high:.4g}] "
+        rows.append(f"{_esc(name)}: <b>{est.value:.6g}</b> [{est.low:.6g}, {est.high:.6g}] "
                     f'<span class="muted">({est.seeds} seeds; {_esc(est.method)})</span>')
     return "<br>".join(rows)
+
+
+_STATE_CLASS = {"agrees": "pass", "inconclusive": "inconclusive", "disagrees": "fail", "error": "fail"}
 
 
 def _laws_cell(results, *, controls: bool) -> str:
     items = []
     for r in results:
-        ok = (not r.agrees) if controls else r.agrees
-        mark = ("rejected" if ok else "NOT rejected") if controls else ("agrees" if ok else "disagrees")
+        if controls:
+            mark = "rejected" if r.rejected else ("NOT rejected (agrees)" if r.agrees else "not rejected (inconclusive)")
+            css = "pass" if r.rejected else _STATE_CLASS[r.state]
+        else:
+            mark, css = r.state, _STATE_CLASS[r.state]
         target = f" [{_esc(r.law.on)}]" if r.law.on else ""
-        items.append(f'{_esc(r.law.describe())}{target}: <span class="{"pass" if ok else "fail"}">{mark}</span>')
+        rival = ""
+        if r.law.rival:
+            sep = r.separation
+            flag = ' class="flag"' if not sep >= 1 else ""
+            rival = (f'<br><span class="muted">nearest rival: {_esc(r.law.rival)}</span>; '
+                     f"<span{flag}>separation {sep:.3g}</span>")
+        items.append(f'{_esc(r.law.describe())}{target}: <span class="{css}">{mark}</span>{rival}')
     return "<br>".join(items)
 
 
@@ -60,9 +75,11 @@ def claims_table(verdicts: Sequence[Verdict], papers: dict[str, Paper]) -> str:
         paper = papers.get(v.claim.paper)
         link = (f'<a href="{_esc(paper.url)}">{_esc(v.claim.paper)}</a>' if paper and paper.url
                 else _esc(v.claim.paper))
-        verdict = '<span class="pass">agrees</span>' if v.passed else '<span class="fail">DISAGREES</span>'
+        state = v.state
+        verdict = f'<span class="{_STATE_CLASS[state]}">{state if state == "agrees" else state.upper()}</span>'
         rows.append(
-            f"<tr><td>{link}<br><b>{_esc(v.claim.id)}</b></td>"
+            f'<tr class="state-{state}" data-state="{state}" data-paper="{_esc(v.claim.paper)}">'
+            f"<td>{link}<br><b>{_esc(v.claim.id)}</b></td>"
             f"<td>{_esc(v.claim.statement)}<br><span class=\"muted\">{_esc(v.claim.source)}</span></td>"
             f"<td>{_estimate_cell(v)}</td><td>{_laws_cell(v.predicted, controls=False)}</td>"
             f"<td>{_laws_cell(v.controls, controls=True)}</td><td>{verdict}<br>"
@@ -85,30 +102,84 @@ def figures_section(paper: Paper, figure_dir: Path) -> str:
     return "".join(items)
 
 
-def render(verdicts: Sequence[Verdict], papers: dict[str, Paper], figures_root: Path, *, profile: str) -> str:
-    """The whole page as a string."""
-    passed = sum(v.passed for v in verdicts)
+def state_counts(verdicts: Iterable[Verdict]) -> dict[str, int]:
+    """How many verdicts are in each state (agrees, inconclusive, disagrees, error)."""
+    counts = {"agrees": 0, "inconclusive": 0, "disagrees": 0, "error": 0}
+    for v in verdicts:
+        counts[v.state] += 1
+    return counts
+
+
+def _summary_text(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {state}" for state, n in counts.items() if n or state == "agrees")
+
+
+def summary_table(verdicts: Sequence[Verdict], papers: dict[str, Paper], mutation: dict | None) -> str:
+    """Per paper: the claims' states and, when mutants were run, the mutation score."""
+    rows = []
+    for slug in papers:
+        counts = state_counts(v for v in verdicts if v.claim.paper == slug)
+        score = "-"
+        if mutation and slug in mutation:
+            m = mutation[slug]
+            score = f"{m['killed']} of {m['total']} mutants killed"
+            if m["survivors"]:
+                score += f' (<span class="fail">survived: {_esc(", ".join(m["survivors"]))}</span>)'
+        rows.append(f'<tr><td><a href="#{_esc(slug)}">{_esc(slug)}</a></td><td>{counts["agrees"]}</td>'
+                    f'<td>{counts["inconclusive"]}</td><td>{counts["disagrees"] + counts["error"]}</td><td>{score}</td></tr>')
+    return ('<table id="summary"><tr><th>paper</th><th>agrees</th><th>inconclusive</th><th>disagrees / error</th>'
+            f'<th>mutation score</th></tr>{"".join(rows)}</table>')
+
+
+def mutation_section(slug: str, mutation: dict | None) -> str:
+    """One paper's kill matrix (mutant x claim) as a table."""
+    if not mutation or slug not in mutation:
+        return ""
+    m = mutation[slug]
+    head = "".join(f"<th>{_esc(c)}</th>" for c in m["claims"])
+    rows = []
+    for mutant in m["mutants"]:
+        cells = "".join(f"<td>{_esc(_MUTANT_CELL.get(mutant['states'].get(c), ''))}</td>" for c in m["claims"])
+        verdict = '<span class="pass">killed</span>' if mutant["killed"] else '<span class="fail">SURVIVED</span>'
+        rows.append(f"<tr><td><b>{_esc(mutant['mutant'])}</b><br><span class=\"muted\">{_esc(mutant['description'])}</span>"
+                    f"</td>{cells}<td>{verdict}</td></tr>")
+    return (f'<h3>Mutants: {m["killed"]} of {m["total"]} killed</h3><table class="mutants"><tr><th>mutant</th>{head}'
+            f'<th></th></tr>{"".join(rows)}</table><p class="muted">killed = the claim is not in state agrees '
+            "under the mutant (disagrees, inconclusive or error); blank = the claim does not read the mutated experiment.</p>")
+
+
+_MUTANT_CELL = {"disagrees": "killed", "inconclusive": "killed (inconclusive)", "error": "killed (error)",
+                "agrees": "survived"}
+
+
+def render(verdicts: Sequence[Verdict], papers: dict[str, Paper], figures_root: Path, *, profile: str,
+           mutation: dict | None = None) -> str:
+    """The whole page as a string (``mutation``: ``{slug: PaperMutation.to_dict()}``, optional)."""
+    counts = state_counts(verdicts)
     sections = []
     for slug, paper in papers.items():
         sections.append(f'<h2 id="{_esc(slug)}">{_esc(paper.title)}</h2><p>{_esc(paper.citation)} '
                         f'{f"<a href={chr(34)}{_esc(paper.url)}{chr(34)}>{_esc(paper.url)}</a>" if paper.url else ""}</p>'
-                        + figures_section(paper, figures_root / slug))
+                        + mutation_section(slug, mutation) + figures_section(paper, figures_root / slug))
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>theorylab report</title>"
             f"<style>{_CSS}</style></head><body><h1>theorylab verification report</h1>"
             f'<p class="muted">profile {_esc(profile)}, generated {stamp}</p>'
-            f'<p class="summary"><b>{passed} of {len(verdicts)}</b> claims agree with their prediction and reject '
-            f"every negative control.</p>{claims_table(verdicts, papers)}{''.join(sections)}"
+            f'<p class="summary"><b>{counts["agrees"]} of {len(verdicts)}</b> claims agree with their prediction and reject '
+            f"every negative control ({_esc(_summary_text(counts))}). A law agrees when the estimate's whole 95% "
+            "interval lies in its band, disagrees when it lies wholly outside, and is inconclusive otherwise; "
+            "separation is the gap between the interval and the nearest rival's band, in interval widths.</p>"
+            f"{summary_table(verdicts, papers, mutation)}{claims_table(verdicts, papers)}{''.join(sections)}"
             f"<h2>Provenance</h2><pre>{_esc(json.dumps(provenance(), indent=1))}</pre></body></html>")
 
 
 def write_report(verdicts: Sequence[Verdict], papers: dict[str, Paper], out_dir: Path | str,
-                 figures_root: Path | str = "figures", *, profile: str = "quick") -> Path:
+                 figures_root: Path | str = "figures", *, profile: str = "quick", mutation: dict | None = None) -> Path:
     """Write ``out_dir/index.html`` and return its path."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "index.html"
-    path.write_text(render(verdicts, papers, Path(figures_root), profile=profile), encoding="utf-8")
+    path.write_text(render(verdicts, papers, Path(figures_root), profile=profile, mutation=mutation), encoding="utf-8")
     return path
 
 

@@ -8,12 +8,12 @@ paper.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from theorylab.config import require
-from theorylab.registry import experiment
+from theorylab.registry import experiment, mutant
 from theorylab.trace import Trace
 
 
@@ -49,3 +49,16 @@ def decay(config: DecayConfig, rng: np.random.Generator) -> Trace:
     t = np.arange(config.T + 1)
     err = np.exp(config.rate * t + config.noise * rng.standard_normal(t.size))
     return Trace(t, {"err": err}, {"final": float(err[-1])})
+
+
+@mutant("selftest_decay", "half_rate")
+def decay_at_half_rate(config: DecayConfig, rng: np.random.Generator) -> Trace:
+    """Decays at half the configured rate (a toy mutant for testing ``theorylab mutate``)."""
+    return decay(replace(config, rate=config.rate / 2), rng)
+
+
+@mutant("selftest_decay", "noisier")
+def decay_with_more_noise(config: DecayConfig, rng: np.random.Generator) -> Trace:
+    """Adds noise to the final value only: the rate is intact (a mutant that rate claims cannot see)."""
+    trace = decay(config, rng)
+    return Trace(trace.t, trace.metrics, {"final": trace.scalars["final"] * 1.5})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Iterable
+from typing import Callable, Iterable
 
 from tqdm.auto import tqdm
 
@@ -43,7 +43,7 @@ def select_claims(targets: Iterable[str] | None = None) -> list[Claim]:
 
 
 def check(targets: Iterable[str] | str | None = None, *, profile: str = "quick", context: Context | None = None,
-          progress: bool = False) -> list[Verdict]:
+          progress: bool = False, on_verdict: Callable[[Verdict], None] | None = None) -> list[Verdict]:
     """Measure and judge claims.
 
     Parameters
@@ -55,6 +55,8 @@ def check(targets: Iterable[str] | str | None = None, *, profile: str = "quick",
         Reuse an existing context (its store, workers and cached traces).
     progress : bool
         Progress bars on stderr.
+    on_verdict : callable, optional
+        Called with each verdict as soon as its claim is judged (for streaming output).
 
     Returns
     -------
@@ -64,8 +66,8 @@ def check(targets: Iterable[str] | str | None = None, *, profile: str = "quick",
     --------
     >>> import theorylab
     >>> verdicts = theorylab.check("matrix_sensing_overparam")  # doctest: +SKIP
-    >>> all(v.passed for v in verdicts)  # doctest: +SKIP
-    True
+    >>> [v.state for v in verdicts]  # doctest: +SKIP
+    ['agrees', 'agrees', ...]
     """
     if isinstance(targets, str):
         targets = [targets]
@@ -76,6 +78,8 @@ def check(targets: Iterable[str] | str | None = None, *, profile: str = "quick",
         verdicts = []
         for claim in tqdm(claims, desc="claims", disable=not progress, file=sys.stderr):
             verdicts.append(evaluate(claim, context))
+            if on_verdict is not None:
+                on_verdict(verdicts[-1])
         return verdicts
     finally:
         if own:
