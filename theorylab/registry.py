@@ -76,7 +76,7 @@ def code_fingerprint(*modules: str) -> str:
 
     Each module's own file counts; for a module of a theorylab domain package (``theorylab/sensing``
     ...) so does every other ``.py`` file of that package (kernels, problems, algorithms), except
-    figure code and mutants (``figures*``, ``plotting*``, ``mutants*``): editing a plot or adding a
+    figure code and mutants (files whose name contains ``figures``, ``plotting`` or ``mutants``): editing a plot or adding a
     mutant does not invalidate runs. ``theorylab/trace.py`` counts too (divergence detection shapes
     every trace). Result keys include this hash, so a changed simulator is never served results of
     the old code.
@@ -90,7 +90,8 @@ def code_fingerprint(*modules: str) -> str:
             continue
         files.add(path)
         if path.parent != package_root and package_root in path.parents:
-            files.update(p.resolve() for p in path.parent.glob("*.py") if not p.stem.startswith(_FINGERPRINT_EXCLUDES))
+            files.update(p.resolve() for p in path.parent.glob("*.py")
+                         if not any(word in p.stem for word in _FINGERPRINT_EXCLUDES))
     digest = hashlib.sha256()
     for path in sorted(files):
         digest.update(path.name.encode())
