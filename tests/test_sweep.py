@@ -139,3 +139,66 @@ def test_bad_grid_is_named(capsys):
     assert "--grid" in capsys.readouterr().err
     assert main(["sweep", "selftest_decay", "--grid", "rate=0.1", "--dry-run", "--quiet"]) == 2
     assert "'rate'" in capsys.readouterr().err
+
+
+def test_a_killed_local_worker_costs_only_its_run(tmp_path, capsys):
+    """seed 2's run kills its worker process: that run is recorded as failed, the others are stored."""
+    args = ["sweep", "selftest_decay", "--grid", "rate=-0.1,-0.05", "--set", "exit_seeds=[2]", "--seeds", "4",
+            "--workers", "2", "--quiet", "--results", str(tmp_path)]
+    assert main(args) == 1
+    out = capsys.readouterr().out
+    assert "8 runs: 0 reused from the store, 6 computed, 2 failed" in out and "WorkerDied" in out
+    assert len(list(tmp_path.glob("*/*.error.json"))) == 2 and len(list(tmp_path.glob("*/*.npz"))) == 6
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(pid):
+            found.append(int(status.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/status").read_text().split("State:\t", 1)[1][0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process table from /proc (Linux)")
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_no_worker_outlives_the_main_process(tmp_path, sig):
+    process = subprocess.Popen(sweep_command(tmp_path, seeds=20, sleep=0.3), cwd=REPO,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while len(list(tmp_path.glob("*/*.json"))) < 3:  # the pool is up and working
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    workers = children_of(process.pid)
+    assert workers, "the sweep started no worker processes"
+    process.send_signal(sig)
+    process.wait(timeout=30)
+    deadline = time.monotonic() + 15
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in workers if alive(pid)], "worker processes survived their parent"
+
+
+def test_two_concurrent_sweeps_compute_each_run_once(tmp_path):
+    root = tmp_path / "shared"
+    command = sweep_command(root, seeds=4, sleep=0.3)
+    processes = [subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for _ in range(2)]
+    outputs = [p.communicate(timeout=300)[0] for p in processes]
+    assert all(p.returncode == 0 for p in processes), outputs
+    import re
+
+    computed = [int(re.search(r"(\d+) computed", out).group(1)) for out in outputs]
+    assert sum(computed) == 8, outputs  # each of the 8 runs computed by exactly one of the two sweeps
+    assert not list(root.glob("*/*.lease"))

@@ -154,3 +154,39 @@ def test_context_recomputes_after_a_simulator_change(tmp_path, monkeypatch):
         assert job.key != stale_key and ctx.lookup(job) is None
         again = ctx.runs("selftest_decay", seeds=1)[0]
         assert ctx.counts["computed"] == 1 and np.array_equal(first["err"], again["err"])
+
+
+def test_stored_json_is_standard_and_non_finite_values_round_trip(tmp_path):
+    store, key = Store(tmp_path), "k"
+    trace = Trace(np.arange(2), {"err": [1.0, 0.5]}, {"nan": float("nan"), "inf": float("inf")}, meta={"x": [float("-inf")]})
+    _, js = store.paths("exp", key)
+    store.save("exp", key, trace)
+    json.loads(js.read_text(), parse_constant=lambda token: pytest.fail(f"non-standard JSON token {token}"))
+    loaded = store.load("exp", key)
+    assert np.isnan(loaded.scalars["nan"]) and loaded.scalars["inf"] == np.inf and loaded.meta["x"] == [-np.inf]
+
+
+def test_stored_files_follow_the_umask(tmp_path):
+    import os
+
+    old = os.umask(0o022)
+    try:
+        store = Store(tmp_path)
+        store.save("exp", "k", Trace(np.arange(2), {"err": [1.0, 0.5]}))
+    finally:
+        os.umask(old)
+    for path in store.paths("exp", "k"):
+        assert path.stat().st_mode & 0o777 == 0o644
+
+
+def test_stale_temporaries_of_killed_writers_are_removed(tmp_path):
+    import os
+
+    folder = tmp_path / "exp"
+    folder.mkdir()
+    stale, fresh = folder / ".k.json.abc.tmp", folder / ".j.json.def.tmp"
+    stale.write_text("half")
+    fresh.write_text("being written")
+    os.utime(stale, (1, 1))
+    Store(tmp_path).save("exp", "k", Trace(np.arange(2), {"err": [1.0, 0.5]}))
+    assert not stale.exists() and fresh.exists()

@@ -26,6 +26,8 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fresh", action="store_true", help="recompute instead of reusing stored results")
     parser.add_argument("--results", default=None, help="results folder (default: $THEORYLAB_RESULTS or results/)")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    parser.add_argument("--seed-start", type=int, default=0, metavar="S",
+                        help="first seed index (default 0): seeds are S, S+1, ... (rerun claims on fresh seeds)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="measure claims and print verdicts (exit 0 only if every claim agrees)")
     check.add_argument("targets", nargs="*", metavar="PAPER[:CLAIM]")
     check.add_argument("--json", action="store_true", help="print one JSON array of verdicts")
+    check.add_argument("--seeds", type=int, default=None,
+                       help="seeds per experiment where a claim takes the profile's count (default: the profile's)")
     _add_common(check)
 
     mutate = commands.add_parser("mutate", help="run each paper's claims against its mutants (deliberately wrong "
@@ -78,36 +82,112 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def writable_folder(path: str | Path, field: str) -> Path:
+    """``path`` as a folder that exists or can be created and written, else ConfigError naming ``field``."""
+    import os
+
+    from theorylab.errors import ConfigError
+
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise ConfigError(field, "a folder (this is a file)", str(path))
+    probe = path
+    while not probe.exists():
+        probe = probe.parent
+    if not probe.is_dir() or not os.access(probe, os.W_OK | os.X_OK):
+        raise ConfigError(field, f"a writable folder ({probe} is not writable)", str(path))
+    return path
+
+
+def check_common(args) -> None:
+    """Validate the options every command shares, before any work starts."""
+    import os
+
+    from theorylab.errors import ConfigError
+    from theorylab.parallel import check_workers, default_workers
+
+    if getattr(args, "workers", None) is not None:
+        args.workers = check_workers(args.workers)
+    else:
+        default_workers()  # a bad THEORYLAB_WORKERS fails here, naming the variable
+    if getattr(args, "seeds", None) is not None and args.seeds < 1:
+        raise ConfigError("--seeds", "an integer >= 1", args.seeds)
+    if hasattr(args, "results"):
+        if args.results is not None:
+            writable_folder(args.results, "--results")
+        elif os.environ.get("THEORYLAB_RESULTS"):
+            writable_folder(os.environ["THEORYLAB_RESULTS"], "THEORYLAB_RESULTS")
+        else:
+            writable_folder("results", "--results")
+    if getattr(args, "out", None) is not None:
+        writable_folder(args.out, "--out")
+    if getattr(args, "address", None):
+        from theorylab.parallel import check_dask_address
+
+        check_dask_address(args.address)
+    if getattr(args, "seed_start", 0) < 0:
+        raise ConfigError("--seed-start", "an integer >= 0", args.seed_start)
+
+
 def _context(args) -> theorylab.Context:
     from theorylab.parallel import make_executor
     from theorylab.store import Store
 
     executor = make_executor(args.backend, workers=args.workers, address=args.address)
+    seeds = args.seeds if args.command == "check" else None
     return theorylab.Context(args.profile, store=Store(args.results), reuse=not args.fresh, workers=args.workers,
-                             progress=not args.quiet and sys.stderr.isatty(), executor=executor)
+                             progress=not args.quiet and sys.stderr.isatty(), executor=executor,
+                             seed_start=args.seed_start, seed_count=seeds)
 
 
-def _parse_grid(texts: list[str]) -> dict:
+def _parse_grid(texts: list[str], fixed: dict | None = None) -> dict:
+    """``--grid KEY=V1,V2`` options as ``{key: values}``.
+
+    A key given twice, a value repeated within a key, or a key also fixed by ``--set`` is an
+    error (each would silently run something other than what was asked).
+    """
     from theorylab.config import parse_assignment
     from theorylab.errors import ConfigError
 
     grid = {}
     for text in texts:
         key, sep, raw = text.partition("=")
-        if not sep or not key.strip() or not raw.strip():
+        key = key.strip()
+        if not sep or not key or not raw.strip():
             raise ConfigError("--grid", "KEY=V1,V2,...", text)
-        grid[key.strip()] = [parse_assignment(f"{key}={value}")[1] for value in raw.split(",")]
+        if key in grid:
+            raise ConfigError(f"--grid {key}", "each key once (give all its values in one --grid)", text)
+        if fixed and key in fixed:
+            raise ConfigError(f"--grid {key}", "a key that --set does not also fix", text)
+        values = [parse_assignment(f"{key}={value}")[1] for value in raw.split(",")]
+        repeated = sorted({repr(v) for v in values if values.count(v) > 1})
+        if repeated:
+            raise ConfigError(f"--grid {key}", f"distinct values (repeated: {', '.join(repeated)})", text)
+        grid[key] = values
     return grid
+
+
+def _parse_assignments(texts: list[str]) -> dict:
+    """``--set KEY=VALUE`` options as a dict; a key given twice is an error."""
+    from theorylab.config import parse_assignment
+    from theorylab.errors import ConfigError
+
+    fixed = {}
+    for text in texts:
+        key, value = parse_assignment(text)
+        if key in fixed:
+            raise ConfigError(f"--set {key}", "each key once", text)
+        fixed[key] = value
+    return fixed
 
 
 def cmd_sweep(args) -> int:
     from theorylab import sweep
-    from theorylab.config import parse_assignment
     from theorylab.registry import get_experiment
 
     get_experiment(args.experiment)
-    grid = _parse_grid(args.grid)
-    fixed = dict(parse_assignment(text) for text in args.assignments)
+    fixed = _parse_assignments(args.assignments)
+    grid = _parse_grid(args.grid, fixed)
     with _context(args) as ctx:
         todo = sweep.plan(ctx, args.experiment, grid, args.seeds, fixed, retry_failed=args.retry_failed)
         if args.dry_run:
@@ -120,7 +200,7 @@ def cmd_sweep(args) -> int:
             return 0
         summary = sweep.run(ctx, todo)
     print("\n".join(summary.lines()))
-    return 1 if summary.failed or summary.skipped_failed else 0
+    return 1 if summary.failed or summary.skipped_failed or summary.diverged else 0
 
 
 def cmd_list(args) -> int:
@@ -139,18 +219,15 @@ def cmd_list(args) -> int:
 
 
 def cmd_run(args) -> int:
-    import numpy as np
-
-    from theorylab.config import parse_assignment
     from theorylab.registry import get_experiment
 
     get_experiment(args.experiment)
-    overrides = dict(parse_assignment(text) for text in args.assignments)
+    overrides = _parse_assignments(args.assignments)
     with _context(args) as ctx:
         config = ctx.config(args.experiment, **overrides)
         traces = ctx.runs(args.experiment, seeds=args.seeds, **overrides)
     print(f"{args.experiment} ({args.profile}): {config}")
-    for seed, trace in enumerate(traces):
+    for seed, trace in zip(ctx.seeds(args.experiment, args.seeds), traces):
         status = f"DIVERGED at t={trace.diverged_at}" if trace.diverged else "ok"
         finals = ", ".join(f"{k}={v[-1]:.4g}" for k, v in trace.metrics.items() if len(v))
         scalars = ", ".join(f"{k}={v:.4g}" for k, v in trace.scalars.items() if isinstance(v, (int, float)))
@@ -249,7 +326,7 @@ def _run_mutants(args, slugs: list[str], show=None) -> list:
 
     def make_context(mutants: dict) -> theorylab.Context:
         return theorylab.Context(args.profile, store=store, reuse=not args.fresh, workers=args.workers,
-                                 progress=progress, executor=executor, mutants=mutants)
+                                 progress=progress, executor=executor, mutants=mutants, seed_start=args.seed_start)
 
     try:
         return mutate(slugs, make_context, on_result=show)
@@ -326,6 +403,11 @@ def main(argv: list[str] | None = None) -> int:
 
     warnings.showwarning = _show_warning
     args = build_parser().parse_args(argv)
+    try:
+        check_common(args)
+    except TheorylabError as exc:
+        print(f"theorylab: error: {exc}", file=sys.stderr)
+        return 2
     handler = {"list": cmd_list, "run": cmd_run, "sweep": cmd_sweep, "check": cmd_check, "mutate": cmd_mutate,
                "report": cmd_report, "figures": cmd_figures}[args.command]
     try:

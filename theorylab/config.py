@@ -32,6 +32,8 @@ PROFILES = ("quick", "paper")
 def experiments_dir() -> Path:
     """Folder holding the TOML files (``$THEORYLAB_EXPERIMENTS`` or ``experiments/`` of the checkout)."""
     override = os.environ.get("THEORYLAB_EXPERIMENTS")
+    if override and not Path(override).is_dir():
+        raise ConfigError("THEORYLAB_EXPERIMENTS", "a folder of experiment TOML files", override)
     return Path(override) if override else Path(__file__).resolve().parent.parent / "experiments"
 
 
@@ -42,8 +44,14 @@ def read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError("(syntax)", f"valid TOML ({exc})", source=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError("(encoding)", f"a UTF-8 text file ({exc.reason} at byte {exc.start})", source=str(path)) from None
     except FileNotFoundError:
         raise ConfigError("(file)", "an existing TOML file", str(path)) from None
+    except IsADirectoryError:
+        raise ConfigError("(file)", "a TOML file, not a folder", str(path)) from None
+    except PermissionError:
+        raise ConfigError("(file)", "a readable TOML file", str(path)) from None
 
 
 def _coerce(field: dataclasses.Field, value: Any, hint: Any) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import sys
+import time
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping, Sequence
@@ -64,6 +65,10 @@ class Context:
         Show progress bars on stderr.
     executor : parallel.Executor, optional
         Overrides the default (local spawned processes); the context closes it.
+    seed_start : int
+        Added to every seed index (0: seeds 0, 1, ...); rerun claims on fresh seeds with e.g. 1000.
+    seed_count : int, optional
+        Replaces the profile's seed count where a request does not give one.
     mutants : mapping of str to str, optional
         ``{experiment: mutant}``: run that mutant wherever the experiment is requested (for
         ``theorylab mutate``; the configs still come from the experiment's profile).
@@ -78,7 +83,7 @@ class Context:
 
     def __init__(self, profile: str = "quick", *, store: Store | bool | None = None, reuse: bool = True,
                  workers: int | None = None, progress: bool = False, executor: parallel.Executor | None = None,
-                 mutants: Mapping[str, str] | None = None):
+                 mutants: Mapping[str, str] | None = None, seed_start: int = 0, seed_count: int | None = None):
         self.profile = profile
         self.store = Store() if store is None else (store or None)
         self.reuse = reuse
@@ -88,6 +93,9 @@ class Context:
         self._memory: dict[str, Trace] = {}
         self.mutants = {base: get_mutant(base, name) for base, name in (mutants or {}).items()}
         self.counts: Counter = Counter()
+        if seed_start < 0 or (seed_count is not None and seed_count < 1):
+            raise ValueError(f"seed_start must be >= 0 and seed_count >= 1, got {seed_start}, {seed_count}")
+        self.seed_start, self.seed_count = seed_start, seed_count
         self.requested: set[str] = set()
 
     @property
@@ -108,11 +116,12 @@ class Context:
                             source=f"{source} with overrides {overrides}")
 
     def seeds(self, experiment: str, seeds: int | Sequence[int] | None = None) -> list[int]:
-        """Seed indices: ``seeds`` if given (a count or a list), else the profile's count."""
+        """Seed indices: ``seeds`` if given (a count or a list), else the profile's count; shifted by ``seed_start``."""
         if seeds is None:
             _, count, _ = load_profile(experiment, self.profile)
-            seeds = count or 1
-        return list(range(seeds)) if isinstance(seeds, int) else list(seeds)
+            seeds = self.seed_count or count or 1
+        indices = range(seeds) if isinstance(seeds, int) else seeds
+        return [self.seed_start + int(s) for s in indices]
 
     def jobs(self, experiment: str, seeds: int | Sequence[int] | None = None, **overrides: Any) -> list[Job]:
         """The jobs of one (experiment, overrides) request, one per seed."""
@@ -166,25 +175,71 @@ class Context:
                 return trace
         return None
 
+    #: Seconds between looks at the store while waiting for runs in progress elsewhere.
+    POLL_S = 0.25
+
     def execute(self, jobs: Sequence[Job]) -> Iterator[tuple[Job, parallel.Outcome]]:
-        """Run ``jobs`` on the executor, storing each result (or its failure) as it arrives."""
+        """Run ``jobs`` on the executor, storing each result (or its failure) as it arrives.
+
+        With a store, each run is leased first (``<key>.lease``): a run that another process is
+        computing on the same store is not started again; its result is awaited and yielded
+        (``Outcome.elsewhere``), and if that process dies the run is taken over.
+        """
+        if not jobs:
+            return
+        mine, theirs = self._lease(jobs)
+        yield from self._run(mine)
+        while theirs:
+            time.sleep(self.POLL_S)
+            waiting, takeover = [], []
+            for job in theirs:
+                trace = self.store.load(job.experiment.name, job.key, job.request)
+                failure = None if trace is not None else self.store.load_failure(job.experiment.name, job.key)
+                if trace is not None:
+                    self._memory[job.key] = trace
+                    yield job, parallel.Outcome(trace, elsewhere=True)
+                elif failure is not None and not self.store.leased(job.experiment.name, job.key):
+                    yield job, parallel.Outcome(error=str(failure.get("error")), elsewhere=True)
+                elif self.store.leased(job.experiment.name, job.key):
+                    waiting.append(job)
+                else:
+                    takeover.append(job)
+            mine, again = self._lease(takeover)
+            theirs = waiting + again
+            yield from self._run(mine)
+
+    def _lease(self, jobs: Sequence[Job]) -> tuple[list[Job], list[Job]]:
+        if self.store is None:
+            return list(jobs), []
+        mine, theirs = [], []
+        for job in jobs:
+            (mine if self.store.acquire_lease(job.experiment.name, job.key) else theirs).append(job)
+        return mine, theirs
+
+    def _run(self, jobs: Sequence[Job]) -> Iterator[tuple[Job, parallel.Outcome]]:
         if not jobs:
             return
         tasks = [(job.experiment.name, job.experiment.module, job.config, job.seed) for job in jobs]
         label = jobs[0].experiment.name
-        with tqdm(total=len(tasks), desc=label, disable=not self.progress, file=sys.stderr, leave=False) as bar:
-            for index, outcome in self.executor.imap(run_task, tasks):
-                job = jobs[index]
-                if self.store is not None:
+        try:
+            with tqdm(total=len(tasks), desc=label, disable=not self.progress, file=sys.stderr, leave=False) as bar:
+                for index, outcome in self.executor.imap(run_task, tasks):
+                    job = jobs[index]
+                    if self.store is not None:
+                        if outcome.ok:
+                            self.store.save(job.experiment.name, job.key, outcome.value, job.request)
+                        else:
+                            self.store.save_failure(job.experiment.name, job.key, outcome.error,
+                                                    {"config": dataclasses.asdict(job.config), "seed": job.seed})
+                        self.store.release_lease(job.experiment.name, job.key)
                     if outcome.ok:
-                        self.store.save(job.experiment.name, job.key, outcome.value, job.request)
-                    else:
-                        self.store.save_failure(job.experiment.name, job.key, outcome.error,
-                                                {"config": dataclasses.asdict(job.config), "seed": job.seed})
-                if outcome.ok:
-                    self._memory[job.key] = outcome.value
-                bar.update()
-                yield job, outcome
+                        self._memory[job.key] = outcome.value
+                    bar.update()
+                    yield job, outcome
+        finally:
+            if self.store is not None:
+                for job in jobs:
+                    self.store.release_lease(job.experiment.name, job.key)
 
     def close(self) -> None:
         """Shut the executor's workers down."""

@@ -12,8 +12,16 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
+import shutil
+import signal
+import tempfile
+import threading
+import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Sequence
 
@@ -26,6 +34,7 @@ class Outcome:
 
     value: Any = None
     error: str | None = None
+    elsewhere: bool = False  # computed by another process on the same store (see Context.execute)
 
     @property
     def ok(self) -> bool:
@@ -41,9 +50,28 @@ def call_safely(fn: Callable[..., Any], *args: Any) -> Outcome:
 
 
 def default_workers() -> int:
-    """``$THEORYLAB_WORKERS`` or the number of cores."""
+    """``$THEORYLAB_WORKERS`` or the number of cores (a bad value is a ConfigError naming the variable)."""
     value = os.environ.get("THEORYLAB_WORKERS")
-    return max(1, int(value)) if value else max(1, os.cpu_count() or 1)
+    return check_workers(value, "THEORYLAB_WORKERS") if value else max(1, os.cpu_count() or 1)
+
+
+def check_workers(value, name: str = "--workers") -> int:
+    """A worker count: an integer >= 1, capped at the number of cores (more only oversubscribe)."""
+    import sys
+
+    from theorylab.errors import ConfigError
+
+    try:
+        count = int(str(value).strip())
+    except ValueError:
+        raise ConfigError(name, "an integer >= 1", value) from None
+    if count < 1:
+        raise ConfigError(name, "an integer >= 1", value)
+    cores = os.cpu_count() or 1
+    if count > cores:
+        print(f"theorylab: {name}={count} is more than the {cores} cores; using {cores}", file=sys.stderr)
+        count = cores
+    return count
 
 
 class Executor:
@@ -72,8 +100,51 @@ class Executor:
         self.close()
 
 
+def _die_with_parent(parent_pid: int) -> None:
+    """Worker initializer: exit as soon as the process that started the pool is gone.
+
+    On Linux the kernel delivers SIGKILL when the parent dies (``PR_SET_PDEATHSIG``); a watcher
+    thread polling the parent pid covers other systems and the window before prctl takes effect.
+    """
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent_pid:
+                os._exit(1)
+            time.sleep(0.5)
+
+    if os.getppid() != parent_pid:
+        os._exit(1)
+    threading.Thread(target=watch, daemon=True, name="theorylab-parent-watch").start()
+
+
+def _tracked_call(marks: str, index: int, fn: Callable[..., Any], *args: Any) -> Outcome:
+    """Run a task in a worker, leaving ``<marks>/<index>.started`` while it runs (to find who died)."""
+    start = Path(marks) / f"{index}.started"
+    start.touch()
+    outcome = call_safely(fn, *args)
+    start.unlink(missing_ok=True)
+    return outcome
+
+
+def _died(index: int) -> Outcome:
+    return Outcome(error="WorkerDied: the worker process running this task died (killed, out of memory or "
+                         "crashed in compiled code); the other runs went on")
+
+
 class ProcessExecutor(Executor):
-    """A lazily started pool of ``workers`` spawned local processes."""
+    """A lazily started pool of ``workers`` spawned local processes.
+
+    Workers exit when this process dies. A worker that dies mid-task costs only its task: the
+    pool is restarted, tasks that were running at the time are rerun one at a time in a fresh
+    worker to find the one that kills its process, which is reported as a failed Outcome.
+    """
 
     name = "processes"
 
@@ -81,20 +152,72 @@ class ProcessExecutor(Executor):
         self.workers = workers or default_workers()
         self._pool: ProcessPoolExecutor | None = None
 
+    def _new_pool(self, workers: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_die_with_parent, initargs=(os.getpid(),))
+
     def _rest(self, fn, tasks):
         if self.workers <= 1 or len(tasks) < 3:
             yield from super()._rest(fn, tasks)
             return
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
-        futures = {self._pool.submit(call_safely, fn, *task): index for index, task in enumerate(tasks) if index}
-        for future in as_completed(futures):
-            yield futures[future], future.result()
+        marks = tempfile.mkdtemp(prefix="theorylab-tasks-")
+        try:
+            remaining = list(range(1, len(tasks)))
+            suspects: list[int] = []
+            while remaining:
+                if self._pool is None:
+                    self._pool = self._new_pool(self.workers)
+                futures = {self._pool.submit(_tracked_call, marks, index, fn, *tasks[index]): index
+                           for index in remaining}
+                remaining, yielded = [], set()
+                try:
+                    for future in as_completed(futures):
+                        outcome = future.result()
+                        yielded.add(futures[future])
+                        yield futures[future], outcome
+                except BrokenProcessPool:
+                    self._discard_pool()
+                    started = set()
+                    for mark in Path(marks).glob("*.started"):
+                        started.add(int(mark.name.split(".")[0]))
+                        mark.unlink(missing_ok=True)
+                    for future, index in futures.items():
+                        if index in yielded:
+                            continue
+                        if future.done() and not _broken(future):
+                            yield index, future.result()
+                        elif index in started:
+                            suspects.append(index)
+                        else:
+                            remaining.append(index)
+            for index in suspects:
+                yield index, self._isolated(fn, tasks[index], marks, index)
+        finally:
+            shutil.rmtree(marks, ignore_errors=True)
+
+    def _isolated(self, fn, task, marks: str, index: int) -> Outcome:
+        """Run one task alone in a fresh one-worker pool: a crash there is the task's own."""
+        pool = self._new_pool(1)
+        try:
+            return pool.submit(_tracked_call, marks, index, fn, *task).result()
+        except BrokenProcessPool:
+            return _died(index)
+        finally:
+            pool.shutdown(cancel_futures=True)
+
+    def _discard_pool(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
 
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
+
+
+def _broken(future) -> bool:
+    return future.exception() is not None and isinstance(future.exception(), BrokenProcessPool)
 
 
 class DaskExecutor(Executor):
@@ -112,7 +235,7 @@ class DaskExecutor(Executor):
             raise ImportError("the dask backend needs the optional extra: pip install 'theorylab[dist]'") from exc
         self._cluster = None
         if address:
-            self._client = Client(address)
+            self._client = connect_dask(Client, address)
         else:
             self._cluster = LocalCluster(n_workers=workers or default_workers(), threads_per_worker=1,
                                          processes=True, dashboard_address=None)
@@ -132,10 +255,46 @@ class DaskExecutor(Executor):
             self._cluster.close()
 
 
+#: Seconds to wait for a Dask scheduler to answer, and for it to have a worker.
+DASK_CONNECT_TIMEOUT_S = 5.0
+DASK_WORKER_TIMEOUT_S = 10.0
+_ADDRESS = re.compile(r"^(tcp|tls|ucx|inproc)://[^\s:/]+(:\d{1,5})?/?$")
+
+
+def check_dask_address(address: str) -> str:
+    """``address`` if it looks like a Dask scheduler address, else :class:`ConfigError` naming it."""
+    from theorylab.errors import ConfigError
+
+    if not _ADDRESS.match(address.strip()):
+        raise ConfigError("--address", "a scheduler address such as tcp://host:8786", address)
+    return address.strip()
+
+
+def connect_dask(client_type, address: str):
+    """A Dask client of the scheduler at ``address``, failing within seconds with one clear error."""
+    from theorylab.errors import TheorylabError
+
+    address = check_dask_address(address)
+    try:
+        client = client_type(address, timeout=DASK_CONNECT_TIMEOUT_S)
+    except (OSError, TimeoutError) as exc:
+        raise TheorylabError(f"cannot reach the Dask scheduler at {address} within "
+                             f"{DASK_CONNECT_TIMEOUT_S:g} s ({type(exc).__name__})") from None
+    try:
+        client.wait_for_workers(1, timeout=DASK_WORKER_TIMEOUT_S)
+    except (OSError, TimeoutError):
+        client.close()
+        raise TheorylabError(f"the Dask scheduler at {address} has no workers "
+                             f"(waited {DASK_WORKER_TIMEOUT_S:g} s); start some with: dask worker {address}") from None
+    return client
+
+
 def make_executor(backend: str = "processes", *, workers: int | None = None, address: str | None = None) -> Executor:
     """An executor by name: ``serial``, ``processes`` (default) or ``dask``."""
     if address and backend != "dask":
         backend = "dask"
+    if address:
+        check_dask_address(address)
     if backend == "serial" or (backend == "processes" and workers == 1):
         return Executor()
     if backend == "processes":

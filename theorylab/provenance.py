@@ -39,7 +39,11 @@ def git_state() -> dict[str, object]:
 
     sha = git("rev-parse", "HEAD")
     status = git("status", "--porcelain", "--untracked-files=no")
-    return {"sha": sha, "dirty": None if status is None else bool(status)}
+    # Untracked source under the package and paper folders changes results too (a new simulator).
+    untracked = git("ls-files", "--others", "--exclude-standard", "--", "theorylab", "paper_checks", "experiments")
+    untracked_files = [line for line in (untracked or "").splitlines() if line.strip()]
+    dirty = None if status is None else bool(status) or bool(untracked_files)
+    return {"sha": sha, "dirty": dirty, "untracked": len(untracked_files)}
 
 
 def numba_threading_layer() -> str:

@@ -7,6 +7,8 @@ paper.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
 from dataclasses import dataclass, replace
 
@@ -20,13 +22,15 @@ from theorylab.trace import Trace
 @dataclass(frozen=True)
 class DecayConfig:
     """rate: log-contraction per step; T: steps; noise: log-normal noise level;
-    sleep_s: seconds to sleep per run; fail_seeds: seeds whose run raises."""
+    sleep_s: seconds to sleep per run; fail_seeds: seeds whose run raises; exit_seeds: seeds whose run
+    kills the worker process running it (in the main process they raise instead)."""
 
     rate: float = -0.05
     T: int = 100
     noise: float = 0.01
     sleep_s: float = 0.0
     fail_seeds: tuple[int, ...] = ()
+    exit_seeds: tuple[int, ...] = ()
 
     def validate(self) -> None:
         require(self.rate < 0, "rate", "a negative log-contraction", self.rate)
@@ -45,6 +49,10 @@ def decay(config: DecayConfig, rng: np.random.Generator) -> Trace:
     seed = int(rng.bit_generator.seed_seq.entropy)
     if seed in config.fail_seeds:
         raise SelftestFailure(f"seed {seed} fails on purpose (fail_seeds={config.fail_seeds})")
+    if seed in config.exit_seeds:
+        if multiprocessing.parent_process() is None:
+            raise SelftestFailure(f"seed {seed} would kill its worker, but runs in the main process")
+        os._exit(17)  # a worker dying mid-task, as from the OOM killer or a crash in compiled code
     time.sleep(config.sleep_s)
     t = np.arange(config.T + 1)
     err = np.exp(config.rate * t + config.noise * rng.standard_normal(t.size))

@@ -33,12 +33,14 @@ class SweepSummary:
     total: int
     reused: int = 0
     computed: int = 0
+    elsewhere: int = 0
     diverged: list[Job] = field(default_factory=list)
     failed: list[tuple[Job, str]] = field(default_factory=list)
     skipped_failed: list[Job] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        out = [f"{self.total} runs: {self.reused} reused from the store, {self.computed} computed, "
+        by_other = f", {self.elsewhere} computed by another process on this store" if self.elsewhere else ""
+        out = [f"{self.total} runs: {self.reused} reused from the store, {self.computed} computed{by_other}, "
                f"{len(self.failed)} failed, {len(self.diverged)} diverged"]
         out += [f"  FAILED {job.describe()}: {error.splitlines()[0]}" for job, error in self.failed]
         out += [f"  DIVERGED {job.describe()}" for job in self.diverged]
@@ -79,7 +81,10 @@ def run(ctx: Context, sweep_plan: SweepPlan) -> SweepSummary:
             summary.diverged.append(job)
     for job, outcome in ctx.execute(sweep_plan.pending):
         if outcome.ok:
-            summary.computed += 1
+            if outcome.elsewhere:
+                summary.elsewhere += 1
+            else:
+                summary.computed += 1
             if outcome.value.diverged:
                 summary.diverged.append(job)
         else:
