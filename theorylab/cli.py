@@ -30,8 +30,15 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
                         help="first seed index (default 0): seeds are S, S+1, ... (rerun claims on fresh seeds)")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with a one-line error (the usage is one ``--help`` away)."""
+
+    def error(self, message: str):
+        self.exit(2, f"theorylab: error: {message} (see: {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="theorylab", description=theorylab.__doc__.split("\n")[0])
+    parser = _Parser(prog="theorylab", description=theorylab.__doc__.split("\n")[0])
     parser.add_argument("--version", action="version", version=f"theorylab {theorylab.__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
