@@ -56,8 +56,11 @@ class Claim:
         model without the paper's mechanism. Others may be extra, weaker controls.
     rationale : str
         Why the window, the seeds and the tolerances are what they are.
+    domain : Domain, optional
+        The configurations the claim's theorem covers (:mod:`theorylab.domains`), searched by
+        ``theorylab explore`` for counterexamples.
     require_rival : bool
-        Refuse a claim without a nearest rival (default). Only the lab's own tests turn it off.
+        Refuse a claim without a nearest rival (default).
     """
 
     paper: str
@@ -68,6 +71,7 @@ class Claim:
     predicted: Law | Sequence[Law]
     controls: Sequence[Law]
     rationale: str = ""
+    domain: Any = None
     require_rival: bool = field(default=True, repr=False, compare=False)
 
     def __post_init__(self) -> None:

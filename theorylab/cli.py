@@ -75,6 +75,19 @@ def build_parser() -> argparse.ArgumentParser:
     mutate.add_argument("--json", action="store_true", help="print one JSON array, one kill matrix per paper")
     _add_common(mutate)
 
+    explore = commands.add_parser("explore", help="search each claim's declared domain for a configuration where "
+                                                   "it fails; shrink and store the first one (exit 1 if found)")
+    explore.add_argument("targets", nargs="+", metavar="PAPER[:CLAIM]")
+    explore.add_argument("--examples", type=int, default=10, help="configurations drawn per claim (default 10)")
+    explore.add_argument("--seed", type=int, default=0, help="seed of the search (default 0)")
+    explore.add_argument("--shrink-budget", type=int, default=20,
+                         help="extra evaluations spent shrinking a counterexample (default 20)")
+    explore.add_argument("--replay", action="store_true", help="rerun the stored counterexamples of the claims")
+    explore.add_argument("--at", action="append", default=[], metavar="KEY=VALUE",
+                         help="measure at this one configuration instead of searching (repeatable)")
+    explore.add_argument("--json", action="store_true", help="print one JSON array, one exploration per claim")
+    _add_common(explore)
+
     report = commands.add_parser("report", help="check claims and write a static HTML report")
     report.add_argument("targets", nargs="*", metavar="PAPER[:CLAIM]")
     report.add_argument("--out", default="report", help="output folder (default: report/)")
@@ -372,6 +385,78 @@ def cmd_mutate(args) -> int:
     return 1 if any(r.survivors or not r.results for r in reports) else 0
 
 
+def cmd_explore(args) -> int:
+    import dataclasses
+
+    from theorylab.claims import evaluate
+    from theorylab.domains import explore, load_counterexamples, replay_command, save_counterexample
+    from theorylab.errors import ConfigError
+    from theorylab.parallel import make_executor
+    from theorylab.store import Store
+    from theorylab.verify import select_claims
+
+    if args.examples < 1:
+        raise ConfigError("--examples", "an integer >= 1", args.examples)
+    if args.shrink_budget < 0:
+        raise ConfigError("--shrink-budget", "an integer >= 0", args.shrink_budget)
+    at = _parse_assignments(args.at)
+    claims = select_claims(args.targets)
+    store = Store(args.results)
+    executor = make_executor(args.backend, workers=args.workers, address=args.address)
+    progress = not args.quiet and sys.stderr.isatty()
+    out, failing = [], []
+
+    def evaluate_at(claim, overrides):
+        ctx = theorylab.Context(args.profile, store=store, reuse=not args.fresh, workers=args.workers,
+                                progress=progress, executor=executor, seed_start=args.seed_start,
+                                base_overrides={claim.domain.experiment: overrides})
+        return evaluate(claim, ctx)
+
+    def say(text):
+        if not args.json:
+            print(text, flush=True)
+
+    try:
+        for claim in claims:
+            if claim.domain is None:
+                say(f"{claim.name}: no domain declared (nothing to explore)")
+                failing.append(claim.name)
+                out.append({"claim": claim.name, "domain": None})
+                continue
+            base_ctx = theorylab.Context(args.profile, store=store, executor=executor)
+            base = dataclasses.asdict(base_ctx.config(claim.domain.experiment))
+            say(f"{claim.name}: domain {claim.domain.describe()}")
+            if at or args.replay:
+                records = [{"overrides": at}] if at else load_counterexamples(store.root, [claim.name])
+                if not records:
+                    say("  no stored counterexample")
+                for record in records:
+                    verdict = evaluate_at(claim, record["overrides"])
+                    say(f"  {verdict.state:<12} at {record['overrides']}")
+                    out.append({"claim": claim.name, "overrides": record["overrides"], "state": verdict.state})
+                    if verdict.state != "agrees":
+                        failing.append(claim.name)
+                continue
+            found = explore(claim, claim.domain, lambda ov, claim=claim: evaluate_at(claim, ov), base,
+                            examples=args.examples, seed=args.seed, shrink_budget=args.shrink_budget,
+                            on_point=lambda p: say(f"  {p.state:<12} at {p.overrides}"))
+            counts = found.counts()
+            say(f"  {len(found.points)} points: " + ", ".join(f"{n} {k}" for k, n in counts.items() if n))
+            if found.counterexample is not None:
+                path = save_counterexample(store.root, found, args.profile)
+                cx = found.counterexample
+                say(f"  COUNTEREXAMPLE ({cx.state}, shrunk in {found.evaluations - len(found.points)} evaluations): "
+                    f"{cx.overrides}\n    {cx.summary}\n    replay: "
+                    f"{replay_command(claim.name, cx.overrides, args.profile)}  (stored in {path})")
+                failing.append(claim.name)
+            out.append(found.to_dict())
+    finally:
+        executor.close()
+    if args.json:
+        print(json.dumps(out, indent=1, default=str))
+    return 1 if failing else 0
+
+
 def cmd_report(args) -> int:
     from theorylab.report import papers_of, write_report
     from theorylab.verify import papers
@@ -415,7 +500,7 @@ def main(argv: list[str] | None = None) -> int:
     except TheorylabError as exc:
         print(f"theorylab: error: {exc}", file=sys.stderr)
         return 2
-    handler = {"list": cmd_list, "run": cmd_run, "sweep": cmd_sweep, "check": cmd_check, "mutate": cmd_mutate,
+    handler = {"list": cmd_list, "run": cmd_run, "sweep": cmd_sweep, "check": cmd_check, "mutate": cmd_mutate, "explore": cmd_explore,
                "report": cmd_report, "figures": cmd_figures}[args.command]
     try:
         return handler(args)

@@ -69,6 +69,9 @@ class Context:
         Added to every seed index (0: seeds 0, 1, ...); rerun claims on fresh seeds with e.g. 1000.
     seed_count : int, optional
         Replaces the profile's seed count where a request does not give one.
+    base_overrides : mapping of str to mapping, optional
+        ``{experiment: {field: value}}`` replacing the profile's values (as a profile table would;
+        a request's own overrides still win). ``theorylab explore`` uses it for drawn configurations.
     mutants : mapping of str to str, optional
         ``{experiment: mutant}``: run that mutant wherever the experiment is requested (for
         ``theorylab mutate``; the configs still come from the experiment's profile).
@@ -83,7 +86,8 @@ class Context:
 
     def __init__(self, profile: str = "quick", *, store: Store | bool | None = None, reuse: bool = True,
                  workers: int | None = None, progress: bool = False, executor: parallel.Executor | None = None,
-                 mutants: Mapping[str, str] | None = None, seed_start: int = 0, seed_count: int | None = None):
+                 mutants: Mapping[str, str] | None = None, seed_start: int = 0, seed_count: int | None = None,
+                 base_overrides: Mapping[str, Mapping[str, Any]] | None = None):
         self.profile = profile
         self.store = Store() if store is None else (store or None)
         self.reuse = reuse
@@ -96,6 +100,7 @@ class Context:
         if seed_start < 0 or (seed_count is not None and seed_count < 1):
             raise ValueError(f"seed_start must be >= 0 and seed_count >= 1, got {seed_start}, {seed_count}")
         self.seed_start, self.seed_count = seed_start, seed_count
+        self.base_overrides = {name: dict(values) for name, values in (base_overrides or {}).items()}
         self.requested: set[str] = set()
 
     @property
@@ -109,6 +114,9 @@ class Context:
         """The validated config of ``experiment`` in this profile, with ``overrides`` applied."""
         exp = get_experiment(experiment)
         values, _, source = load_profile(experiment, self.profile)
+        if experiment in self.base_overrides:
+            values = {**values, **self.base_overrides[experiment]}
+            source = f"{source} with explored values {self.base_overrides[experiment]}"
         base = build_config(exp.config, values, source=source)
         if not overrides:
             return base
