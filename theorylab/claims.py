@@ -56,6 +56,10 @@ class Claim:
         model without the paper's mechanism. Others may be extra, weaker controls.
     rationale : str
         Why the window, the seeds and the tolerances are what they are.
+    experiment : str, optional
+        The experiment whose config (in the context's profile) resolves laws whose parameters are
+        callables of the config (``Close(lambda c: 1 - c.mu / c.L, rtol=0.01)``); defaults to the
+        domain's experiment.
     domain : Domain, optional
         The configurations the claim's theorem covers (:mod:`theorylab.domains`), searched by
         ``theorylab explore`` for counterexamples.
@@ -72,6 +76,7 @@ class Claim:
     controls: Sequence[Law]
     rationale: str = ""
     domain: Any = None
+    experiment: str | None = None
     require_rival: bool = field(default=True, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -83,9 +88,17 @@ class Claim:
             raise ValueError(f"claim {self.paper}:{self.id} has no predicted law")
         if not self.controls:
             raise ValueError(f"claim {self.paper}:{self.id} needs at least one negative control")
+        if any(law.depends_on_config for law in (*self.predicted, *self.controls)) and not self.config_experiment:
+            raise ValueError(f"claim {self.paper}:{self.id} has a law that depends on the config: "
+                             "name the experiment whose config it reads (experiment=...)")
         if self.require_rival and not self.rivals:
             raise ValueError(f"claim {self.paper}:{self.id} names no nearest rival: give one of its controls "
                              "rival='<source of the rival hypothesis>'")
+
+    @property
+    def config_experiment(self) -> str | None:
+        """The experiment whose config resolves config-dependent laws."""
+        return self.experiment or (self.domain.experiment if self.domain is not None else None)
 
     @property
     def rivals(self) -> tuple[Law, ...]:
@@ -242,8 +255,13 @@ def evaluate(claim: Claim, context: Any) -> Verdict:
     before = dict(counts) if counts is not None else {}
     try:
         verdict.estimates = _as_mapping(claim.measure(context))
-        verdict.predicted = [_apply(law, verdict.estimates) for law in claim.predicted]
-        verdict.controls = [_apply(law, verdict.estimates) for law in claim.controls]
+        predicted, controls = claim.predicted, claim.controls
+        if any(law.depends_on_config for law in (*predicted, *controls)):
+            config = context.config(claim.config_experiment)
+            predicted = [law.resolve(config) for law in predicted]
+            controls = [law.resolve(config) for law in controls]
+        verdict.predicted = [_apply(law, verdict.estimates) for law in predicted]
+        verdict.controls = [_apply(law, verdict.estimates) for law in controls]
     except Exception as exc:  # noqa: BLE001 -- reported in the verdict, re-raised nowhere
         verdict.error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=6)}"
     verdict.seconds = time.perf_counter() - start

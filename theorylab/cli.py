@@ -26,6 +26,8 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fresh", action="store_true", help="recompute instead of reusing stored results")
     parser.add_argument("--results", default=None, help="results folder (default: $THEORYLAB_RESULTS or results/)")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    parser.add_argument("--papers", dest="papers_dir", default=None, metavar="DIR",
+                        help="a folder of your own paper modules (adds to $THEORYLAB_PAPERS)")
     parser.add_argument("--seed-start", type=int, default=0, metavar="S",
                         help="first seed index (default 0): seeds are S, S+1, ... (rerun claims on fresh seeds)")
 
@@ -42,7 +44,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"theorylab {theorylab.__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    commands.add_parser("list", help="papers, claims and experiments")
+    listing = commands.add_parser("list", help="papers, claims and experiments")
+    listing.add_argument("papers", nargs="*", metavar="PAPER", help="only these papers")
+    listing.add_argument("--json", action="store_true", help="print papers, claims and experiments as JSON")
+    listing.add_argument("--papers", dest="papers_dir", default=None, metavar="DIR",
+                         help="a folder of your own paper modules (adds to $THEORYLAB_PAPERS)")
+
+    new = commands.add_parser("new", help="write a working one-file paper skeleton and its test")
+    new.add_argument("slug", metavar="SLUG")
+    new.add_argument("--dir", default=".", help="folder to write into (default: the current folder)")
 
     run = commands.add_parser("run", help="run one experiment over seeds and summarize its final metrics")
     run.add_argument("experiment")
@@ -224,17 +234,44 @@ def cmd_sweep(args) -> int:
 
 
 def cmd_list(args) -> int:
-    from theorylab.registry import experiments
+    from theorylab.registry import experiments, mutants
     from theorylab.verify import paper_claims, papers
 
-    for slug, paper in papers().items():
-        print(f"{slug}: {paper.title}")
-        print(f"  {paper.citation}")
-        for claim in paper_claims(slug):
-            print(f"  {claim.id:<4} {claim.statement}")
+    chosen = papers(args.papers or None)
+    listing = []
+    for slug, paper in chosen.items():
+        claims = paper_claims(slug)
+        listing.append({"slug": slug, "title": paper.title, "citation": paper.citation, "url": paper.url,
+                        "claims": [{"id": c.id, "statement": c.statement, "source": c.source,
+                                    "rivals": [law.rival for law in c.rivals],
+                                    "domain": c.domain.describe() if c.domain is not None else None} for c in claims],
+                        "mutants": [{"name": m.name, "description": m.description} for m in mutants(slug)]})
+    known = {name: exp for name, exp in sorted(experiments(load=not args.papers).items())
+             if not args.papers or exp.paper in chosen}
+    if args.json:
+        print(json.dumps({"papers": listing, "experiments": [
+            {"name": name, "paper": exp.paper, "description": exp.description} for name, exp in known.items()]}, indent=1))
+        return 0
+    for entry in listing:
+        print(f"{entry['slug']}: {entry['title']}")
+        print(f"  {entry['citation']}")
+        for claim in entry["claims"]:
+            print(f"  {claim['id']:<4} {claim['statement']}")
+        if entry["mutants"]:
+            print(f"  mutants: {', '.join(m['name'].partition('~')[2] for m in entry['mutants'])}")
     print("\nexperiments:")
-    for name, exp in sorted(experiments().items()):
+    for name, exp in known.items():
         print(f"  {name:<28} [{exp.paper}] {exp.description}")
+    return 0
+
+
+def cmd_new(args) -> int:
+    from theorylab.skeleton import write_skeleton
+
+    for path in write_skeleton(args.slug, args.dir):
+        print(path)
+    folder = Path(args.dir).resolve()
+    print(f"next: theorylab check {args.slug} --papers {folder}   (or: export THEORYLAB_PAPERS={folder})")
     return 0
 
 
@@ -494,13 +531,22 @@ def main(argv: list[str] | None = None) -> int:
     import warnings
 
     warnings.showwarning = _show_warning
+    import os
+
     args = build_parser().parse_args(argv)
+    folder = getattr(args, "papers_dir", None)
+    if folder:
+        os.environ["THEORYLAB_PAPERS"] = os.pathsep.join(filter(None, [str(Path(folder).resolve()),
+                                                                       os.environ.get("THEORYLAB_PAPERS")]))
     try:
         check_common(args)
+        from theorylab.registry import paper_folders
+
+        paper_folders()  # a bad THEORYLAB_PAPERS fails here, naming the variable
     except TheorylabError as exc:
         print(f"theorylab: error: {exc}", file=sys.stderr)
         return 2
-    handler = {"list": cmd_list, "run": cmd_run, "sweep": cmd_sweep, "check": cmd_check, "mutate": cmd_mutate, "explore": cmd_explore,
+    handler = {"list": cmd_list, "run": cmd_run, "sweep": cmd_sweep, "check": cmd_check, "mutate": cmd_mutate, "explore": cmd_explore, "new": cmd_new,
                "report": cmd_report, "figures": cmd_figures}[args.command]
     try:
         return handler(args)

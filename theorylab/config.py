@@ -83,6 +83,23 @@ def _coerce(field: dataclasses.Field, value: Any, hint: Any) -> Any:
     return value
 
 
+def param(default: Any, check: Any = None, expected: str = "", **options: Any) -> Any:
+    """A config field with its own check, so a config class needs no hand-written ``validate``.
+
+    ``check(value) -> bool`` is applied by :func:`build_config`; ``expected`` says what a valid
+    value looks like (shown in the error, which names the field). Example::
+
+        @dataclass(frozen=True)
+        class GDConfig:
+            L: float = param(10.0, lambda v: v > 0, "a positive smoothness constant")
+            T: int = param(200, lambda v: v >= 1, "an integer >= 1")
+    """
+    metadata = dict(options.pop("metadata", {}) or {})
+    if check is not None:
+        metadata["check"] = (check, expected or "a valid value")
+    return dataclasses.field(default=default, metadata=metadata, **options)
+
+
 def build_config(config_type: type, values: dict[str, Any], *, source: str = "") -> Any:
     """Validate ``values`` into ``config_type``; unknown keys and bad values raise ConfigError."""
     fields = {f.name: f for f in dataclasses.fields(config_type)}
@@ -94,6 +111,10 @@ def build_config(config_type: type, values: dict[str, Any], *, source: str = "")
                 raise ConfigError(key, f"one of the fields {sorted(fields)}", value)
             kwargs[key] = _coerce(fields[key], value, hints[key])
         config = config_type(**kwargs)
+        for name, spec in fields.items():
+            check = spec.metadata.get("check")
+            if check is not None and not check[0](getattr(config, name)):
+                raise ConfigError(name, check[1], getattr(config, name))
         validate = getattr(config, "validate", None)
         if validate is not None:
             validate()
@@ -102,15 +123,35 @@ def build_config(config_type: type, values: dict[str, Any], *, source: str = "")
     return config
 
 
-def load_profile(name: str, profile: str) -> tuple[dict[str, Any], int | None, str]:
-    """The raw values of ``profile`` in ``experiments/<name>.toml``, its seed count and its source label."""
+def experiment_toml(name: str, extra_dirs: list[Path] | tuple = ()) -> Path:
+    """``<name>.toml`` from the experiments folder, else from the first of ``extra_dirs`` holding it."""
+    primary = experiments_dir() / f"{name}.toml"
+    if primary.exists():
+        return primary
+    for folder in extra_dirs:
+        candidate = Path(folder) / f"{name}.toml"
+        if candidate.exists():
+            return candidate
+    return primary
+
+
+def load_profile(name: str, profile: str, *, tables: dict | None = None,
+                 extra_dirs: list[Path] | tuple = ()) -> tuple[dict[str, Any], int | None, str]:
+    """The raw values of ``profile``, its seed count and its source label.
+
+    From ``tables`` (profiles given in a paper module: ``{"quick": {...}, "paper": {...}}``) when
+    given, else from ``experiments/<name>.toml`` (or the same file in one of ``extra_dirs``).
+    """
     if profile not in PROFILES:
         raise ConfigError("profile", f"one of {PROFILES}", profile)
-    path = experiments_dir() / f"{name}.toml"
-    data = read_toml(path)
-    source = f"{path} [{profile}]"
+    if tables is not None:
+        data, label = tables, f"profiles of experiment {name}"
+    else:
+        path = experiment_toml(name, extra_dirs)
+        data, label = read_toml(path), str(path)
+    source = f"{label} [{profile}]"
     if profile not in data or not isinstance(data[profile], dict):
-        raise ConfigError(profile, f"a [{profile}] table", source=str(path))
+        raise ConfigError(profile, f"a [{profile}] table", source=label)
     values = dict(data[profile])
     seeds = values.pop("seeds", None)
     if seeds is not None and (isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1):

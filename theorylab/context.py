@@ -13,7 +13,7 @@ from typing import Any, Iterator, Mapping, Sequence
 from tqdm.auto import tqdm
 
 from theorylab import parallel
-from theorylab.config import build_config, load_profile
+from theorylab.config import build_config
 from theorylab.errors import TheorylabError
 from theorylab.registry import Experiment, get_experiment, get_mutant, run_task
 from theorylab.store import Store, request_record, result_key
@@ -113,7 +113,7 @@ class Context:
     def config(self, experiment: str, **overrides: Any) -> Any:
         """The validated config of ``experiment`` in this profile, with ``overrides`` applied."""
         exp = get_experiment(experiment)
-        values, _, source = load_profile(experiment, self.profile)
+        values, _, source = exp.profile(self.profile)
         if experiment in self.base_overrides:
             values = {**values, **self.base_overrides[experiment]}
             source = f"{source} with explored values {self.base_overrides[experiment]}"
@@ -126,7 +126,7 @@ class Context:
     def seeds(self, experiment: str, seeds: int | Sequence[int] | None = None) -> list[int]:
         """Seed indices: ``seeds`` if given (a count or a list), else the profile's count; shifted by ``seed_start``."""
         if seeds is None:
-            _, count, _ = load_profile(experiment, self.profile)
+            _, count, _ = get_experiment(experiment).profile(self.profile)
             seeds = self.seed_count or count or 1
         indices = range(seeds) if isinstance(seeds, int) else seeds
         return [self.seed_start + int(s) for s in indices]

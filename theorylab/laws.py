@@ -20,7 +20,7 @@ model without the paper's mechanism); ``rival`` holds its source. Every claim na
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 
 from theorylab.rates import Estimate
 
@@ -76,6 +76,20 @@ class Law:
         """The closed interval of values the law accepts (``-inf``/``inf`` for an open end)."""
         raise NotImplementedError
 
+    @property
+    def depends_on_config(self) -> bool:
+        """True when a parameter is a callable of the run's config (see :meth:`resolve`)."""
+        return any(callable(getattr(self, f.name)) for f in fields(self))
+
+    def resolve(self, config) -> "Law":
+        """This law with every callable parameter replaced by its value at ``config``.
+
+        A prediction may depend on the run's config, e.g. ``Geometric(rate=lambda c: log(1 - c.mu / c.L))``;
+        the claim names the experiment whose config it reads (``Claim(experiment=...)``).
+        """
+        values = {f.name: getattr(self, f.name)(config) for f in fields(self) if callable(getattr(self, f.name))}
+        return replace(self, **values) if values else self
+
     def describe(self) -> str:
         raise NotImplementedError
 
@@ -97,6 +111,8 @@ class Law:
         return separation(estimate.low, estimate.high, self.band())
 
     def to_dict(self) -> dict:
+        if self.depends_on_config:
+            return {"law": type(self).__name__, "on": self.on, "describe": "(depends on the config)", "rival": self.rival}
         lo, hi = self.band()
         return {"law": type(self).__name__, "on": self.on, "describe": self.describe(),
                 "band": [_json_number(lo), _json_number(hi)], "rival": self.rival}
@@ -156,7 +172,7 @@ class Geometric(Law):
     rtol: float = 0.05
 
     def __post_init__(self) -> None:
-        if self.rate >= 0:
+        if not callable(self.rate) and self.rate >= 0:
             raise ValueError(f"Geometric rate is a log-contraction and must be negative, got {self.rate}")
 
     def band(self) -> tuple[float, float]:

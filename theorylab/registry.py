@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib
+import importlib.util
 import pkgutil
 import sys
 import time
@@ -47,6 +48,15 @@ class Experiment:
     description: str = ""
     version: int = 1
     mutant_of: str | None = None
+    profiles: dict | None = None
+
+    def profile(self, profile: str) -> tuple[dict, int | None, str]:
+        """This experiment's raw values and seed count in ``profile`` (module profiles or its TOML)."""
+        from theorylab.config import load_profile
+
+        base = self.mutant_of or self.name
+        tables = self.profiles if self.mutant_of is None else _EXPERIMENTS[self.mutant_of].profiles
+        return load_profile(base, profile, tables=tables, extra_dirs=paper_folders())
 
     @property
     def module(self) -> str:
@@ -99,14 +109,20 @@ def code_fingerprint(*modules: str) -> str:
     return digest.hexdigest()[:16]
 
 
-def experiment(name: str, *, paper: str, config: type, description: str = "", version: int = 1):
-    """Decorator registering ``simulate(config, rng) -> Trace`` as experiment ``name``."""
+def experiment(name: str, *, paper: str, config: type, description: str = "", version: int = 1,
+               profiles: dict | None = None):
+    """Decorator registering ``simulate(config, rng) -> Trace`` as experiment ``name``.
+
+    ``profiles`` (``{"quick": {"seeds": 3, "n": 20}, "paper": {...}}``) gives the profiles in the
+    module; without it they come from ``experiments/<name>.toml`` (or a TOML beside a user paper).
+    """
 
     def register(simulate: Simulator) -> Simulator:
         existing = _EXPERIMENTS.get(name)
         if existing is not None and existing.module != simulate.__module__:
             raise ValueError(f"experiment '{name}' is registered twice ({existing.module}, {simulate.__module__})")
-        _EXPERIMENTS[name] = Experiment(name, paper, config, simulate, description or (simulate.__doc__ or "").strip().split("\n")[0], version)
+        text = description or (simulate.__doc__ or "").strip().split("\n")[0]
+        _EXPERIMENTS[name] = Experiment(name, paper, config, simulate, text, version, profiles=profiles)
         return simulate
 
     return register
@@ -153,9 +169,10 @@ def get_mutant(base: str, name: str) -> Experiment:
         raise UnknownNameError(f"mutant of {base}", name, list(_MUTANTS.get(base, {}))) from None
 
 
-def experiments() -> dict[str, Experiment]:
-    """All registered experiments (after :func:`load_papers`)."""
-    load_papers()
+def experiments(*, load: bool = True) -> dict[str, Experiment]:
+    """All registered experiments (after :func:`load_papers`; only those registered so far with ``load=False``)."""
+    if load:
+        load_papers()
     return dict(_EXPERIMENTS)
 
 
@@ -206,24 +223,89 @@ def run_experiment(exp: Experiment, config: Any, seed: int) -> Trace:
     return trace
 
 
-def paper_slugs() -> list[str]:
-    """Slugs of the papers, one per module ``paper_checks/<slug>.py`` (nothing is imported)."""
-    import paper_checks
+#: Entry point group through which an installed package contributes papers (name = slug, value = module).
+ENTRY_POINT_GROUP = "theorylab.papers"
+BUILTIN_PAPERS = "paper_checks"
 
-    return sorted(m.name for m in pkgutil.iter_modules(paper_checks.__path__)
-                  if not m.name.startswith(("_", "test_", "conftest")))
+
+def paper_folders() -> list[Path]:
+    """Folders of user paper modules: ``$THEORYLAB_PAPERS`` (``os.pathsep``-separated; ``--papers``)."""
+    import os
+
+    from theorylab.errors import ConfigError
+
+    folders = []
+    for text in filter(None, os.environ.get("THEORYLAB_PAPERS", "").split(os.pathsep)):
+        folder = Path(text).expanduser().resolve()
+        if not folder.is_dir():
+            raise ConfigError("THEORYLAB_PAPERS", "folders of paper modules", text)
+        folders.append(folder)
+    return folders
+
+
+def _use_paper_folders() -> list[Path]:
+    """Put the paper folders on ``sys.path`` (workers call this too, so they can import user modules)."""
+    folders = paper_folders()
+    for folder in folders:
+        if str(folder) not in sys.path:
+            sys.path.insert(0, str(folder))
+    return folders
+
+
+def _is_paper_file(name: str) -> bool:
+    return not name.startswith(("_", "test_", "conftest", "."))
+
+
+def paper_sources() -> dict[str, str]:
+    """Every known paper: ``{slug: module name}``, found without importing any paper.
+
+    Three sources, all loaded the same way (a module defining ``PAPER`` and ``CLAIMS``): the
+    built-in papers (modules of ``paper_checks``), installed packages' entry points in the group
+    ``theorylab.papers`` (name = slug, value = module), and the ``.py`` files of the folders in
+    ``$THEORYLAB_PAPERS`` (module name = file name; experiment TOMLs may sit beside them). A slug
+    found twice keeps its first source.
+    """
+    from importlib import metadata
+
+    sources: dict[str, str] = {}
+    builtin = importlib.util.find_spec(BUILTIN_PAPERS)
+    if builtin is not None and builtin.submodule_search_locations:
+        for info in pkgutil.iter_modules(builtin.submodule_search_locations):
+            if _is_paper_file(info.name):
+                sources.setdefault(info.name, f"{BUILTIN_PAPERS}.{info.name}")
+    for entry in metadata.entry_points(group=ENTRY_POINT_GROUP):
+        sources.setdefault(entry.name, entry.value.partition(":")[0])
+    for folder in _use_paper_folders():
+        for path in sorted(folder.glob("*.py")):
+            if _is_paper_file(path.stem):
+                sources.setdefault(path.stem, path.stem)
+    return sources
+
+
+def paper_slugs() -> list[str]:
+    """Slugs of every known paper (nothing is imported)."""
+    return sorted(paper_sources())
 
 
 def paper_modules() -> list[str]:
-    """Module names of ``paper_checks/<slug>.py``, one per paper."""
-    return [f"paper_checks.{slug}" for slug in paper_slugs()]
+    """Module names of the papers, one per slug."""
+    sources = paper_sources()
+    return [sources[slug] for slug in sorted(sources)]
 
 
 def load_paper(slug: str):
     """Import one paper's module (registering its experiments) and return it."""
-    if slug not in paper_slugs():
-        raise UnknownNameError("paper", slug, paper_slugs())
-    return importlib.import_module(f"paper_checks.{slug}")
+    sources = paper_sources()
+    if slug not in sources:
+        raise UnknownNameError("paper", slug, sorted(sources))
+    module = _import_paper(slug, sources[slug])
+    for name in ("PAPER", "CLAIMS"):
+        if not hasattr(module, name):
+            from theorylab.errors import TheorylabError
+
+            raise TheorylabError(f"paper module {module.__name__} ({getattr(module, '__file__', '?')}) "
+                                 f"defines no {name}")
+    return module
 
 
 _LOADED = False
@@ -236,8 +318,22 @@ def load_papers() -> None:
         return
     _LOADED = True
     importlib.import_module("theorylab.selftest")
-    for module in paper_modules():
-        importlib.import_module(module)
+    for slug, module in sorted(paper_sources().items()):
+        _import_paper(slug, module)
+
+
+def _import_paper(slug: str, module: str):
+    """Import a paper module; an error inside it becomes one TheorylabError naming the paper and file."""
+    from theorylab.errors import TheorylabError
+
+    if module in sys.modules:
+        return sys.modules[module]
+    try:
+        return importlib.import_module(module)
+    except Exception as exc:  # noqa: BLE001 -- reported as one line naming the module
+        spec = importlib.util.find_spec(module)
+        where = spec.origin if spec is not None else module
+        raise TheorylabError(f"paper '{slug}' ({where}) failed to import: {type(exc).__name__}: {exc}") from exc
 
 
 def _registered(name: str) -> Experiment | None:
@@ -248,5 +344,6 @@ def _registered(name: str) -> Experiment | None:
 def run_task(name: str, module: str, config: Any, seed: int) -> Trace:
     """Worker entry point: import only the experiment's own module, then run it (``name`` may be a mutant's)."""
     if _registered(name) is None:
+        _use_paper_folders()
         importlib.import_module(module)
     return run_experiment(_registered(name), config, seed)
