@@ -202,3 +202,25 @@ def test_two_concurrent_sweeps_compute_each_run_once(tmp_path):
     computed = [int(re.search(r"(\d+) computed", out).group(1)) for out in outputs]
     assert sum(computed) == 8, outputs  # each of the 8 runs computed by exactly one of the two sweeps
     assert not list(root.glob("*/*.lease"))
+
+
+def test_results_round_trips_a_sweep_to_csv(tmp_path, capsys):
+    import csv
+    import io
+
+    from theorylab import load
+
+    args = ["--grid", "rate=-0.1,-0.05", "--seeds", "2", "--quiet", "--results", str(tmp_path)]
+    assert main(["results", "selftest_decay", *args]) == 2          # nothing stored yet: says what is missing
+    assert "not stored" in capsys.readouterr().err
+    assert main(["sweep", "selftest_decay", *args, "--workers", "1"]) == 0
+    capsys.readouterr()
+    assert main(["results", "selftest_decay", *args]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(rows) == 2 * 2 * 101 and {"experiment", "rate", "seed", "t", "err", "scalar:final"} <= set(rows[0])
+    stored = load("selftest_decay", seeds=2, results=str(tmp_path), rate=-0.05)
+    mine = [r for r in rows if float(r["rate"]) == -0.05 and r["seed"] == "1"]
+    assert [float(r["err"]) for r in mine] == stored[1]["err"].tolist()    # exact round trip
+    assert main(["results", "--list", "--results", str(tmp_path)]) == 0
+    listing = capsys.readouterr().out
+    assert "selftest_decay" in listing and "4 results" in listing

@@ -24,7 +24,8 @@ from theorylab.laws import Bound, Close, Geometric, Law, PowerLaw, Scaling  # no
 from theorylab.rates import Estimate  # noqa: E402
 from theorylab.registry import experiment  # noqa: E402
 from theorylab.trace import Trace  # noqa: E402
+from theorylab.results import load  # noqa: E402
 from theorylab.verify import check  # noqa: E402
 
 __all__ = ["Bound", "Claim", "Close", "Context", "Estimate", "Geometric", "Law", "Paper", "PowerLaw",
-           "Scaling", "Trace", "Verdict", "check", "experiment", "rates"]
+           "Scaling", "Trace", "Verdict", "check", "experiment", "load", "rates"]

@@ -160,6 +160,7 @@ class Verdict:
     error: str | None = None
     seconds: float = 0.0
     runs: dict[str, int] = field(default_factory=dict)
+    provenance: list[dict] = field(default_factory=list)
 
     @property
     def prediction_agrees(self) -> bool:
@@ -221,6 +222,7 @@ class Verdict:
             "controls": [{**r.to_dict(), "rejected": r.rejected} for r in self.controls],
             "rationale": self.claim.rationale,
             "runs": dict(self.runs),
+            "run_provenance": list(self.provenance),
             "error": self.error,
             "seconds": round(self.seconds, 3),
         }
@@ -253,6 +255,8 @@ def evaluate(claim: Claim, context: Any) -> Verdict:
     verdict = Verdict(claim)
     counts = getattr(context, "counts", None)
     before = dict(counts) if counts is not None else {}
+    sources = getattr(context, "sources", None)
+    sources_before = dict(sources) if sources is not None else {}
     try:
         verdict.estimates = _as_mapping(claim.measure(context))
         predicted, controls = claim.predicted, claim.controls
@@ -267,4 +271,11 @@ def evaluate(claim: Claim, context: Any) -> Verdict:
     verdict.seconds = time.perf_counter() - start
     if counts is not None:
         verdict.runs = {name: counts.get(name, 0) - before.get(name, 0) for name in ("computed", "stored")}
+    if sources is not None:
+        for key, n in sources.items():
+            used = n - sources_before.get(key, 0)
+            if used > 0:
+                experiment, commit, dirty, fingerprint = key
+                verdict.provenance.append({"experiment": experiment, "commit": commit, "dirty": dirty,
+                                           "code_fingerprint": fingerprint, "runs": used})
     return verdict

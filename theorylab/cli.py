@@ -98,6 +98,18 @@ def build_parser() -> argparse.ArgumentParser:
     explore.add_argument("--json", action="store_true", help="print one JSON array, one exploration per claim")
     _add_common(explore)
 
+    results = commands.add_parser("results", help="write stored runs as a tidy table (never computes)")
+    results.add_argument("experiment", nargs="?", help="the experiment (omit with --list)")
+    results.add_argument("--grid", action="append", default=[], metavar="KEY=V1,V2,...",
+                         help="the swept parameters of the sweep to export (repeatable)")
+    results.add_argument("--set", dest="assignments", action="append", default=[], metavar="KEY=VALUE",
+                         help="a fixed override of the sweep (repeatable)")
+    results.add_argument("--seeds", type=int, default=None, help="seeds per grid point (default: the profile's)")
+    results.add_argument("--format", choices=("csv", "json", "parquet"), default="csv")
+    results.add_argument("--out", default=None, help="write to this file (default: standard output)")
+    results.add_argument("--list", action="store_true", help="show what the store holds")
+    _add_common(results)
+
     report = commands.add_parser("report", help="check claims and write a static HTML report")
     report.add_argument("targets", nargs="*", metavar="PAPER[:CLAIM]")
     report.add_argument("--out", default="report", help="output folder (default: report/)")
@@ -150,7 +162,12 @@ def check_common(args) -> None:
         else:
             writable_folder("results", "--results")
     if getattr(args, "out", None) is not None:
-        writable_folder(args.out, "--out")
+        if args.command == "results":  # a file
+            if Path(args.out).is_dir():
+                raise ConfigError("--out", "a file to write (this is a folder)", args.out)
+            writable_folder(Path(args.out).resolve().parent, "--out")
+        else:
+            writable_folder(args.out, "--out")
     if getattr(args, "address", None):
         from theorylab.parallel import check_dask_address
 
@@ -363,7 +380,15 @@ def cmd_check(args) -> int:
         verdicts = theorylab.check(args.targets, profile=args.profile, context=ctx, progress=ctx.progress,
                                    on_verdict=show)
     if args.json:
-        print(json.dumps([v.to_dict() for v in verdicts], indent=1, default=str))
+        import datetime
+
+        from theorylab.provenance import git_state
+
+        git = git_state()
+        stamp = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+        context = {"profile": args.profile, "commit": git.get("sha"), "dirty": git.get("dirty"), "timestamp": stamp,
+                   "seed_start": args.seed_start}
+        print(json.dumps([{**v.to_dict(), **context} for v in verdicts], indent=1, default=str))
     else:
         print("\n" + format_summary(verdicts))
         for v in verdicts:
@@ -494,6 +519,39 @@ def cmd_explore(args) -> int:
     return 1 if failing else 0
 
 
+def cmd_results(args) -> int:
+    from theorylab import results as results_module
+    from theorylab.errors import ConfigError
+    from theorylab.sweep import grid_overrides
+
+    if args.list:
+        for entry in results_module.store_contents(args.results):
+            print(f"{entry['experiment']:<40} {entry['results']:>6} results  {entry['failures']:>4} failures"
+                  + (f"  {entry['leases']} in progress" if entry["leases"] else ""))
+        return 0
+    if not args.experiment:
+        raise ConfigError("EXPERIMENT", "an experiment name (or --list)")
+    fixed = _parse_assignments(args.assignments)
+    grid = _parse_grid(args.grid, fixed)
+    pairs = []
+    for overrides in grid_overrides(grid, fixed):
+        traces = results_module.load(args.experiment, args.seeds, profile=args.profile, results=args.results,
+                                     seed_start=args.seed_start, **overrides)
+        pairs.append((overrides, traces))
+    rows = results_module.tidy_rows(args.experiment, pairs)
+    if args.format != "csv" and args.format != "json" and args.out is None:
+        raise ConfigError("--out", "a file for --format parquet")
+    text = results_module.write_table(rows, args.format, args.out)
+    if text is not None:
+        if args.out:
+            Path(args.out).write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+    if args.out:
+        print(f"{args.out}: {len(rows)} rows", file=sys.stderr)
+    return 0
+
+
 def cmd_report(args) -> int:
     from theorylab.report import papers_of, write_report
     from theorylab.verify import papers
@@ -546,7 +604,7 @@ def main(argv: list[str] | None = None) -> int:
     except TheorylabError as exc:
         print(f"theorylab: error: {exc}", file=sys.stderr)
         return 2
-    handler = {"list": cmd_list, "run": cmd_run, "sweep": cmd_sweep, "check": cmd_check, "mutate": cmd_mutate, "explore": cmd_explore, "new": cmd_new,
+    handler = {"list": cmd_list, "run": cmd_run, "sweep": cmd_sweep, "check": cmd_check, "mutate": cmd_mutate, "explore": cmd_explore, "new": cmd_new, "results": cmd_results,
                "report": cmd_report, "figures": cmd_figures}[args.command]
     try:
         return handler(args)

@@ -97,6 +97,7 @@ class Context:
         self._memory: dict[str, Trace] = {}
         self.mutants = {base: get_mutant(base, name) for base, name in (mutants or {}).items()}
         self.counts: Counter = Counter()
+        self.sources: Counter = Counter()  # (experiment, commit, dirty, fingerprint) of every trace served
         if seed_start < 0 or (seed_count is not None and seed_count < 1):
             raise ValueError(f"seed_start must be >= 0 and seed_count >= 1, got {seed_start}, {seed_count}")
         self.seed_start, self.seed_count = seed_start, seed_count
@@ -170,6 +171,10 @@ class Context:
                 errors.append(f"{job.describe()}:\n{outcome.error}")
         if errors:
             raise TaskError(f"{len(errors)} of {len(pending)} runs failed; first: {errors[0]}")
+        for trace in traces.values():
+            meta = trace.meta
+            git = meta.get("git") or {}
+            self.sources[(meta.get("experiment"), git.get("sha"), git.get("dirty"), meta.get("code_fingerprint"))] += 1
         return [[traces[job.key] for job in group] for group in groups]
 
     def lookup(self, job: Job) -> Trace | None:
