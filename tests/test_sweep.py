@@ -111,6 +111,8 @@ def test_failures_are_recorded_skipped_and_retried(tmp_path, monkeypatch):
 
     monkeypatch.setitem(__import__("theorylab.registry").registry._EXPERIMENTS, "selftest_decay",
                         Experiment(real.name, real.paper, real.config, flaky, real.description, real.version))
+    real_fingerprint = real.fingerprint  # a flaky run of the same code, not a code change
+    monkeypatch.setattr(Experiment, "fingerprint", property(lambda self: real_fingerprint))
     first = run_sweep(tmp_path, "serial", 1, "selftest_decay", grid, 3, fixed)
     assert first.computed == 0 and len(first.failed) == 3 and "worker lost" in first.failed[0][1]
     assert len(list(tmp_path.glob("*/*.error.json"))) == 3

@@ -6,10 +6,14 @@ The public face::
     verdicts = theorylab.check("matrix_sensing_overparam")      # measure and judge claims
     fit = theorylab.rates.fit_power_law(t, err)                  # fit one series
 
+Names are imported on first use, so ``import theorylab`` (and ``theorylab --help``) stay fast: SciPy,
+Numba and cvxpy load only when a command needs them.
+
 Small iterative simulations run 3-30x slower with multithreaded BLAS on few cores, so BLAS
 threads default to 1 here (an explicit environment setting wins; provenance records it).
 """
 
+import importlib as _importlib
 import os as _os
 
 for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -17,15 +21,31 @@ for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 __version__ = "0.1.0"
 
-from theorylab import rates  # noqa: E402
-from theorylab.claims import Claim, Paper, Verdict  # noqa: E402
-from theorylab.context import Context  # noqa: E402
-from theorylab.laws import Bound, Close, Geometric, Law, PowerLaw, Scaling  # noqa: E402
-from theorylab.rates import Estimate  # noqa: E402
-from theorylab.registry import experiment  # noqa: E402
-from theorylab.trace import Trace  # noqa: E402
-from theorylab.results import load  # noqa: E402
-from theorylab.verify import check  # noqa: E402
+#: public name -> the module that defines it
+_LAZY = {
+    "rates": "theorylab.rates",
+    "Claim": "theorylab.claims", "Paper": "theorylab.claims", "Verdict": "theorylab.claims",
+    "Context": "theorylab.context",
+    "Bound": "theorylab.laws", "Close": "theorylab.laws", "Geometric": "theorylab.laws", "Law": "theorylab.laws",
+    "PowerLaw": "theorylab.laws", "Scaling": "theorylab.laws",
+    "Estimate": "theorylab.rates",
+    "experiment": "theorylab.registry", "mutant": "theorylab.registry",
+    "Trace": "theorylab.trace",
+    "load": "theorylab.results",
+    "check": "theorylab.verify",
+}
 
-__all__ = ["Bound", "Claim", "Close", "Context", "Estimate", "Geometric", "Law", "Paper", "PowerLaw",
-           "Scaling", "Trace", "Verdict", "check", "experiment", "load", "rates"]
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module 'theorylab' has no attribute {name!r}")
+    module = _importlib.import_module(_LAZY[name])
+    value = module if name == "rates" else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(list(globals()) + list(_LAZY))
