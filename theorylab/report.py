@@ -28,7 +28,8 @@ tr.state-disagrees td:last-child, tr.state-error td:last-child{background:#fde8e
 .summary{font-size:1.1em;margin:.6em 0 1.2em} .muted{color:#666;font-size:.85em}
 th:nth-child(1){width:12%} th:nth-child(2){width:24%} th:nth-child(3){width:24%} td:nth-child(1){word-break:break-word}
 figure{display:block;margin:1em 0;max-width:900px} figure img{max-width:100%;border:1px solid #eee}
-figcaption{font-size:.85em;color:#555} pre{background:#f6f6f6;padding:.6em;overflow-x:auto;font-size:.8em}
+figcaption{font-size:.85em;color:#555} svg.forest{display:block;margin:.8em 0;border:1px solid #eee;max-width:100%}
+details summary{cursor:pointer;color:#345} .filter{margin:1em 0} pre{background:#f6f6f6;padding:.6em;overflow-x:auto;font-size:.8em}
 """
 
 
@@ -77,16 +78,23 @@ def claims_table(verdicts: Sequence[Verdict], papers: dict[str, Paper]) -> str:
                 else _esc(v.claim.paper))
         state = v.state
         verdict = f'<span class="{_STATE_CLASS[state]}">{state if state == "agrees" else state.upper()}</span>'
+        rationale = (f"<details><summary>rationale</summary>{_esc(v.claim.rationale)}</details>"
+                     if v.claim.rationale else "")
+        runs = "".join(f"<li>{_esc(p['experiment'])}: {p['runs']} runs, commit {_esc((p['commit'] or '?')[:10])}"
+                       f"{' (dirty)' if p['dirty'] else ''}, code {_esc(p['code_fingerprint'])}</li>"
+                       for p in v.provenance)
+        runs = f"<details><summary>runs used</summary><ul>{runs}</ul></details>" if runs else ""
         rows.append(
             f'<tr class="state-{state}" data-state="{state}" data-paper="{_esc(v.claim.paper)}">'
             f"<td>{link}<br><b>{_esc(v.claim.id)}</b></td>"
-            f"<td>{_esc(v.claim.statement)}<br><span class=\"muted\">{_esc(v.claim.source)}</span></td>"
+            f"<td>{_esc(v.claim.statement)}<br><span class=\"muted\">source: {_esc(v.claim.source)}</span>"
+            f"{rationale}{runs}</td>"
             f"<td>{_estimate_cell(v)}</td><td>{_laws_cell(v.predicted, controls=False)}</td>"
             f"<td>{_laws_cell(v.controls, controls=True)}</td><td>{verdict}<br>"
             f'<span class="muted">{v.seconds:.1f} s</span></td></tr>')
     header = ("<tr><th>claim</th><th>statement</th><th>estimate [95% interval]</th><th>predicted</th>"
               "<th>negative controls</th><th>verdict</th></tr>")
-    return f'<table id="claims">{header}{"".join(rows)}</table>'
+    return f'<table class="claims">{header}{"".join(rows)}</table>'
 
 
 def figures_section(paper: Paper, figure_dir: Path) -> str:
@@ -152,15 +160,42 @@ _MUTANT_CELL = {"disagrees": "killed", "inconclusive": "killed (inconclusive)", 
                 "agrees": "survived"}
 
 
+_FILTER = ('<p class="filter">Show: <select id="state-filter"><option value="">every state</option>'
+           '<option>agrees</option><option>inconclusive</option><option>disagrees</option><option>error</option>'
+           '</select></p>')
+
+# Hides the claim rows (and empty paper sections) that do not match the chosen state; no network.
+_SCRIPT = """
+document.getElementById('state-filter').addEventListener('change', function (e) {
+  var want = e.target.value;
+  document.querySelectorAll('section.paper').forEach(function (section) {
+    var shown = 0;
+    section.querySelectorAll('tr[data-state]').forEach(function (row) {
+      var ok = !want || row.dataset.state === want;
+      row.style.display = ok ? '' : 'none';
+      if (ok) { shown += 1; }
+    });
+    section.style.display = shown ? '' : 'none';
+  });
+});
+"""
+
+
 def render(verdicts: Sequence[Verdict], papers: dict[str, Paper], figures_root: Path, *, profile: str,
            mutation: dict | None = None) -> str:
     """The whole page as a string (``mutation``: ``{slug: PaperMutation.to_dict()}``, optional)."""
+    from theorylab.forest import forest_svg
+
     counts = state_counts(verdicts)
     sections = []
     for slug, paper in papers.items():
-        sections.append(f'<h2 id="{_esc(slug)}">{_esc(paper.title)}</h2><p>{_esc(paper.citation)} '
+        mine = [v for v in verdicts if v.claim.paper == slug]
+        sections.append(f'<section class="paper" data-paper="{_esc(slug)}"><h2 id="{_esc(slug)}">{_esc(paper.title)}</h2>'
+                        f'<p>{_esc(paper.citation)} '
                         f'{f"<a href={chr(34)}{_esc(paper.url)}{chr(34)}>{_esc(paper.url)}</a>" if paper.url else ""}</p>'
-                        + mutation_section(slug, mutation) + figures_section(paper, figures_root / slug))
+                        f'<p class="summary">{_esc(_summary_text(state_counts(mine)))}</p>'
+                        + forest_svg(mine) + claims_table(mine, papers)
+                        + mutation_section(slug, mutation) + figures_section(paper, figures_root / slug) + "</section>")
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>theorylab report</title>"
             f"<style>{_CSS}</style></head><body><h1>theorylab verification report</h1>"
@@ -169,8 +204,9 @@ def render(verdicts: Sequence[Verdict], papers: dict[str, Paper], figures_root: 
             f"every negative control ({_esc(_summary_text(counts))}). A law agrees when the estimate's whole 95% "
             "interval lies in its band, disagrees when it lies wholly outside, and is inconclusive otherwise; "
             "separation is the gap between the interval and the nearest rival's band, in interval widths.</p>"
-            f"{summary_table(verdicts, papers, mutation)}{claims_table(verdicts, papers)}{''.join(sections)}"
-            f"<h2>Provenance</h2><pre>{_esc(json.dumps(provenance(), indent=1))}</pre></body></html>")
+            f"{summary_table(verdicts, papers, mutation)}{_FILTER}<div id=\"claims\">{''.join(sections)}</div>"
+            f"<h2>Provenance of this report</h2><pre>{_esc(json.dumps(provenance(), indent=1))}</pre>"
+            f"<script>{_SCRIPT}</script></body></html>")
 
 
 def write_report(verdicts: Sequence[Verdict], papers: dict[str, Paper], out_dir: Path | str,
