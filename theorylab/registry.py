@@ -225,7 +225,7 @@ def run_experiment(exp: Experiment, config: Any, seed: int) -> Trace:
 
 #: Entry point group through which an installed package contributes papers (name = slug, value = module).
 ENTRY_POINT_GROUP = "theorylab.papers"
-BUILTIN_PAPERS = "paper_checks"
+BUILTIN_PAPERS = "theorylab.builtin_papers"
 
 
 def paper_folders() -> list[Path]:
@@ -260,7 +260,7 @@ def paper_sources() -> dict[str, str]:
     """Every known paper: ``{slug: module name}``, found without importing any paper.
 
     Three sources, all loaded the same way (a module defining ``PAPER`` and ``CLAIMS``): the
-    built-in papers (modules of ``paper_checks``), installed packages' entry points in the group
+    built-in papers (``theorylab.builtin_papers``: the modules of ``paper_checks/``), installed packages' entry points in the group
     ``theorylab.papers`` (name = slug, value = module), and the ``.py`` files of the folders in
     ``$THEORYLAB_PAPERS`` (module name = file name; experiment TOMLs may sit beside them). A slug
     found twice keeps its first source.
@@ -268,9 +268,9 @@ def paper_sources() -> dict[str, str]:
     from importlib import metadata
 
     sources: dict[str, str] = {}
-    builtin = importlib.util.find_spec(BUILTIN_PAPERS)
-    if builtin is not None and builtin.submodule_search_locations:
-        for info in pkgutil.iter_modules(builtin.submodule_search_locations):
+    builtin = importlib.import_module(BUILTIN_PAPERS)  # cheap: it only points __path__ at paper_checks/
+    if Path(builtin.__path__[0]).is_dir():
+        for info in pkgutil.iter_modules(builtin.__path__):
             if _is_paper_file(info.name):
                 sources.setdefault(info.name, f"{BUILTIN_PAPERS}.{info.name}")
     for entry in metadata.entry_points(group=ENTRY_POINT_GROUP):
