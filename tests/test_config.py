@@ -60,3 +60,11 @@ def test_parse_assignment(text, expected):
 def test_parse_assignment_needs_equals():
     with pytest.raises(ConfigError, match="key=value"):
         parse_assignment("k")
+
+
+def test_a_run_too_large_for_the_machine_is_refused_naming_the_field(capsys):
+    from theorylab.cli import main
+
+    assert main(["run", "selftest_decay", "--set", "T=1000000000000", "--quiet", "--workers", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "'T'" in err and "GiB" in err and "Traceback" not in err

@@ -118,6 +118,7 @@ def build_config(config_type: type, values: dict[str, Any], *, source: str = "")
         validate = getattr(config, "validate", None)
         if validate is not None:
             validate()
+        check_memory(config)
     except ConfigError as exc:
         raise exc.with_source(source) from None
     return config
@@ -133,6 +134,33 @@ def experiment_toml(name: str, extra_dirs: list[Path] | tuple = ()) -> Path:
         if candidate.exists():
             return candidate
     return primary
+
+
+def available_memory_bytes() -> int:
+    """Memory this machine can give a run (MemAvailable, else total physical memory)."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
+def check_memory(config: Any) -> None:
+    """Refuse a config whose run would not fit in memory, naming the field that makes it large.
+
+    A config class opts in with ``memory_bytes(self) -> (bytes, field)``: its estimate of the
+    run's peak memory and the field that drives it.
+    """
+    estimate = getattr(config, "memory_bytes", None)
+    if estimate is None:
+        return
+    needed, field = estimate()
+    available = available_memory_bytes()
+    if needed > available:
+        raise ConfigError(field, f"a size whose run fits in memory (needs about {needed / 2**30:.3g} GiB, "
+                                 f"{available / 2**30:.3g} GiB available)", getattr(config, field, None))
 
 
 def load_profile(name: str, profile: str, *, tables: dict | None = None,

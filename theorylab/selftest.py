@@ -32,6 +32,10 @@ class DecayConfig:
     fail_seeds: tuple[int, ...] = ()
     exit_seeds: tuple[int, ...] = ()
 
+    def memory_bytes(self) -> tuple[int, str]:
+        """Peak memory of a run: the index and one metric of T + 1 points, 8 bytes each, twice over."""
+        return 4 * 8 * (self.T + 1), "T"
+
     def validate(self) -> None:
         require(self.rate < 0, "rate", "a negative log-contraction", self.rate)
         require(self.T >= 1, "T", "an integer >= 1", self.T)
