@@ -81,3 +81,16 @@ def test_new_refuses_a_bad_slug_or_an_existing_file(paper_folder, tmp_path):
     assert theorylab(["new", "Bad-Slug", "--dir", str(tmp_path)], "", tmp_path).returncode == 2
     again = theorylab(["new", "user_rate", "--dir", str(paper_folder)], "", tmp_path)
     assert again.returncode == 2 and "does" in again.stderr
+
+
+def test_list_is_cached_and_the_cache_follows_the_code(tmp_path):
+    folder = tmp_path / "papers"
+    write_skeleton("cached_rate", folder)
+    cache = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    first = theorylab(["list", "cached_rate"], folder, tmp_path, **cache)
+    assert first.returncode == 0 and "contracts ||x_t||" in first.stdout, first.stderr
+    assert len(list((tmp_path / "cache" / "theorylab").glob("list-*.json"))) == 1
+    module = folder / "cached_rate.py"
+    module.write_text(module.read_text().replace("contracts ||x_t||", "shrinks ||x_t||"))
+    second = theorylab(["list", "cached_rate"], folder, tmp_path, **cache)
+    assert "shrinks ||x_t||" in second.stdout and "contracts" not in second.stdout

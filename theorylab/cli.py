@@ -250,11 +250,12 @@ def cmd_sweep(args) -> int:
     return 1 if summary.failed or summary.skipped_failed or summary.diverged else 0
 
 
-def cmd_list(args) -> int:
+def paper_listing(slugs: list[str] | None) -> dict:
+    """Papers (claims, rivals, domains, mutants) and experiments, as plain data."""
     from theorylab.registry import experiments, mutants
     from theorylab.verify import paper_claims, papers
 
-    chosen = papers(args.papers or None)
+    chosen = papers(slugs or None)
     listing = []
     for slug, paper in chosen.items():
         claims = paper_claims(slug)
@@ -263,13 +264,47 @@ def cmd_list(args) -> int:
                                     "rivals": [law.rival for law in c.rivals],
                                     "domain": c.domain.describe() if c.domain is not None else None} for c in claims],
                         "mutants": [{"name": m.name, "description": m.description} for m in mutants(slug)]})
-    known = {name: exp for name, exp in sorted(experiments(load=not args.papers).items())
-             if not args.papers or exp.paper in chosen}
+    known = {name: exp for name, exp in sorted(experiments(load=not slugs).items()) if not slugs or exp.paper in chosen}
+    return {"papers": listing, "experiments": [{"name": name, "paper": exp.paper, "description": exp.description}
+                                               for name, exp in known.items()]}
+
+
+def _listing_cache_path(slugs: list[str] | None) -> Path:
+    """Where the listing of this code is cached: keyed on every paper and theorylab source file."""
+    import hashlib
+    import os
+
+    from theorylab.registry import paper_folders
+
+    digest = hashlib.sha256(repr(sorted(slugs or [])).encode())
+    roots = [Path(theorylab.__file__).resolve().parent, Path(theorylab.__file__).resolve().parent.parent / "paper_checks",
+             *paper_folders()]
+    for root in roots:
+        for path in sorted(root.rglob("*.py")) if root.is_dir() else []:
+            stat = path.stat()
+            digest.update(f"{path}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    from importlib import metadata
+
+    digest.update(repr(sorted(str(e) for e in metadata.entry_points(group="theorylab.papers"))).encode())
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "theorylab"
+    return cache / f"list-{digest.hexdigest()[:20]}.json"
+
+
+def cmd_list(args) -> int:
+    cache = _listing_cache_path(args.papers)
+    try:
+        data = json.loads(cache.read_text())
+    except (OSError, ValueError):
+        data = paper_listing(args.papers)  # imports the paper modules: seconds, hence the cache
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            cache.write_text(json.dumps(data))
+        except OSError:
+            pass
     if args.json:
-        print(json.dumps({"papers": listing, "experiments": [
-            {"name": name, "paper": exp.paper, "description": exp.description} for name, exp in known.items()]}, indent=1))
+        print(json.dumps(data, indent=1))
         return 0
-    for entry in listing:
+    for entry in data["papers"]:
         print(f"{entry['slug']}: {entry['title']}")
         print(f"  {entry['citation']}")
         for claim in entry["claims"]:
@@ -277,8 +312,8 @@ def cmd_list(args) -> int:
         if entry["mutants"]:
             print(f"  mutants: {', '.join(m['name'].partition('~')[2] for m in entry['mutants'])}")
     print("\nexperiments:")
-    for name, exp in known.items():
-        print(f"  {name:<28} [{exp.paper}] {exp.description}")
+    for exp in data["experiments"]:
+        print(f"  {exp['name']:<28} [{exp['paper']}] {exp['description']}")
     return 0
 
 
