@@ -78,7 +78,7 @@ def test_divergent_step_is_flagged_not_raised(p2):
     from theorylab.config import build_config
 
     exp = get_experiment("bilevel_pdl")
-    config = build_config(exp.config, {"alpha": 1e3, "max_outer": 200})
+    config = build_config(exp.config, {"problem": "p2", "alpha": 1e3, "max_outer": 200})
     trace = run_experiment(exp, config, 0)
     assert trace.diverged and trace.diverged_at is not None
 

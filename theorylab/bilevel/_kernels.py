@@ -1,7 +1,9 @@
 """Numba loops of the penalty algorithms on the quadratic-lower-level family (P1, P2).
 
 The problem is passed as plain arrays: ``g = y^T H y / 2 - y^T J x + x^T K x / 2`` and
-``f = ||y - C x - e||^2 / 2 + beta sum cos x``; ``G, P, HpJ`` give the closed-form ``grad psi``
+``f = ||y - C x - e||^2 / 2 + beta sum phi(x)`` with ``phi = cos`` (``ul_kind = 0``) or the Huber
+function of width 1 (``ul_kind = 1``: ``phi(t) = t^2 / 2`` for ``|t| <= 1``, ``|t| - 1/2`` beyond);
+``G, P, HpJ`` give the closed-form ``grad psi``
 (see :class:`theorylab.bilevel.problems.QuadraticBilevel`), used only to *record* stationarity,
 never by the algorithms. One oracle call is one evaluation of ``grad f`` or of ``grad g`` at one
 point (a Hessian-vector product is counted separately). Each kernel writes into preallocated
@@ -26,10 +28,18 @@ def _finite(value, y, z):
 
 
 @numba.njit(cache=True)
-def grad_psi_norm(x, beta, C, e, G, P, HpJ):
+def ul_grad(x, beta, ul_kind):
+    """Gradient of the upper-level term ``beta sum phi(x_i)``: ``-beta sin x`` or ``beta clip(x, -1, 1)``."""
+    if ul_kind == 1:
+        return beta * np.minimum(np.maximum(x, -1.0), 1.0)
+    return -beta * np.sin(x)
+
+
+@numba.njit(cache=True)
+def grad_psi_norm(x, beta, ul_kind, C, e, G, P, HpJ):
     """``||grad psi(x)||`` in closed form for the quadratic family."""
     r = P @ (C @ x + e) - HpJ @ x
-    return np.sqrt(np.sum((-beta * np.sin(x) + G.T @ r) ** 2))
+    return np.sqrt(np.sum((ul_grad(x, beta, ul_kind) + G.T @ r) ** 2))
 
 
 @numba.njit(cache=True)
@@ -38,10 +48,14 @@ def _norm(v):
 
 
 @numba.njit(cache=True)
-def penalty_double_loop(H, J, K, C, e, beta, G, P, HpJ, x0, y0, z0, sigma, alpha, gamma_y, gamma_z,
-                        tol_y, tol_z, eps, max_outer, max_inner, calls_out, gpsi_out, x_out):
+def penalty_double_loop(H, J, K, C, e, beta, ul_kind, G, P, HpJ, x0, y0, z0, sigma, alpha, gamma_y, gamma_z,
+                        tol_y, tol_z, eps, max_outer, max_inner, penalty_sign, Minv, calls_out, gpsi_out, x_out,
+                        err_out):
     """Deterministic double loop: inner GD on ``h_sigma`` and on ``g`` to tolerance, then an x-step.
 
+    ``penalty_sign`` multiplies the penalty term of the x-gradient (+1; -1 only in a mutant).
+    ``Minv = (sigma I + H)^{-1}`` gives the exact ``grad psi_sigma(x_k)`` (never used by the
+    algorithm): ``err_out[k]`` records the error of the x-step's gradient estimate against it.
     Returns ``(n_recorded, reached, capped)``: points written, whether ``||grad psi|| <= eps`` was
     reached, and how many inner loops stopped at ``max_inner`` instead of their tolerance.
     """
@@ -49,7 +63,7 @@ def penalty_double_loop(H, J, K, C, e, beta, G, P, HpJ, x0, y0, z0, sigma, alpha
     calls = 0
     capped = 0
     for k in range(max_outer + 1):
-        gpsi = grad_psi_norm(x, beta, C, e, G, P, HpJ)
+        gpsi = grad_psi_norm(x, beta, ul_kind, C, e, G, P, HpJ)
         calls_out[k] = calls
         gpsi_out[k] = gpsi
         x_out[k] = x
@@ -79,14 +93,17 @@ def penalty_double_loop(H, J, K, C, e, beta, G, P, HpJ, x0, y0, z0, sigma, alpha
                 break
             z = z - gamma_z * gz
         # x-step on the penalty gradient (grad f at y, grad g at y and at z: 3 calls)
-        gx = -C.T @ (y - C @ x - e) - beta * np.sin(x) + (-J.T @ y + J.T @ z) / sigma
+        gx = -C.T @ (y - C @ x - e) + ul_grad(x, beta, ul_kind) + penalty_sign * (-J.T @ y + J.T @ z) / sigma
         calls += 3
+        d = Minv @ (C @ x + e - HpJ @ x)  # exact y_sigma = HpJ x + sigma d (recording only)
+        exact = -C.T @ (HpJ @ x + sigma * d - C @ x - e) + ul_grad(x, beta, ul_kind) - J.T @ d
+        err_out[k] = _norm(gx - exact)
         x = x - alpha * gx
     return max_outer + 1, False, capped
 
 
 @numba.njit(cache=True)
-def stochastic_double_loop(H, J, K, C, e, beta, G, P, HpJ, x0, y0, z0, sigma, alpha, gamma_y, gamma_z,
+def stochastic_double_loop(H, J, K, C, e, beta, ul_kind, G, P, HpJ, x0, y0, z0, sigma, alpha, gamma_y, gamma_z,
                            noise, inner_noise, fx_noise, gx_noise, calls_out, gpsi_out, x_out):
     """Stochastic double loop: ``T`` inner SGD steps on ``y`` and ``z``, then a minibatch x-step.
 
@@ -101,7 +118,7 @@ def stochastic_double_loop(H, J, K, C, e, beta, G, P, HpJ, x0, y0, z0, sigma, al
     x, y, z = x0.copy(), y0.copy(), z0.copy()
     calls = 0
     for k in range(n_outer + 1):
-        gpsi = grad_psi_norm(x, beta, C, e, G, P, HpJ)
+        gpsi = grad_psi_norm(x, beta, ul_kind, C, e, G, P, HpJ)
         calls_out[k] = calls
         gpsi_out[k] = gpsi
         x_out[k] = x
@@ -119,7 +136,7 @@ def stochastic_double_loop(H, J, K, C, e, beta, G, P, HpJ, x0, y0, z0, sigma, al
         gx = np.zeros_like(x)
         for m in range(batch):
             N = gx_noise[k, m]
-            gfx = -C.T @ (y - C @ x - e) - beta * np.sin(x) + noise * fx_noise[k, m]
+            gfx = -C.T @ (y - C @ x - e) + ul_grad(x, beta, ul_kind) + noise * fx_noise[k, m]
             dgx = (-J.T @ y + noise * (N @ y)) - (-J.T @ z + noise * (N @ z))
             gx += gfx + dgx / sigma
         calls += 3 * batch
@@ -128,7 +145,7 @@ def stochastic_double_loop(H, J, K, C, e, beta, G, P, HpJ, x0, y0, z0, sigma, al
 
 
 @numba.njit(cache=True)
-def momentum_single_loop(H, J, K, C, e, beta, G, P, HpJ, x0, y0, z0, sigma, alpha, gamma_y, gamma_z, eta,
+def momentum_single_loop(H, J, K, C, e, beta, ul_kind, G, P, HpJ, x0, y0, z0, sigma, alpha, gamma_y, gamma_z, eta,
                          noise, fy_noise, fx_noise, gy_noise, gx_noise, record_every, calls_out, gpsi_out, x_out):
     """Single loop with recursive-momentum (STORM-type) estimators, one sample per iteration.
 
@@ -146,7 +163,7 @@ def momentum_single_loop(H, J, K, C, e, beta, G, P, HpJ, x0, y0, z0, sigma, alph
     rec = 0
     for t in range(n_iter + 1):
         if t % record_every == 0 or t == n_iter:
-            gpsi = grad_psi_norm(x, beta, C, e, G, P, HpJ)
+            gpsi = grad_psi_norm(x, beta, ul_kind, C, e, G, P, HpJ)
             calls_out[rec] = calls
             gpsi_out[rec] = gpsi
             x_out[rec] = x
@@ -160,14 +177,15 @@ def momentum_single_loop(H, J, K, C, e, beta, G, P, HpJ, x0, y0, z0, sigma, alph
         # the three sampled directions at the current point
         ay = sigma * (y - C @ x - e + nfy) + H @ y - J @ x + ngy
         az = H @ z - J @ x + ngy
-        ax = -C.T @ (y - C @ x - e) - beta * np.sin(x) + nfx + ((-J.T @ y + N @ y) - (-J.T @ z + N @ z)) / sigma
+        ax = (-C.T @ (y - C @ x - e) + ul_grad(x, beta, ul_kind) + nfx
+              + ((-J.T @ y + N @ y) - (-J.T @ z + N @ z)) / sigma)
         calls += 3
         if t == 0:
             dy_, dz_, dx_ = ay, az, ax
         else:  # the same sample at the previous point
             by = sigma * (yp - C @ xp - e + nfy) + H @ yp - J @ xp + ngy
             bz = H @ zp - J @ xp + ngy
-            bx = (-C.T @ (yp - C @ xp - e) - beta * np.sin(xp) + nfx
+            bx = (-C.T @ (yp - C @ xp - e) + ul_grad(xp, beta, ul_kind) + nfx
                   + ((-J.T @ yp + N @ yp) - (-J.T @ zp + N @ zp)) / sigma)
             calls += 3
             dy_ = ay + (1.0 - eta) * (dy_ - by)
@@ -181,7 +199,7 @@ def momentum_single_loop(H, J, K, C, e, beta, G, P, HpJ, x0, y0, z0, sigma, alph
 
 
 @numba.njit(cache=True)
-def implicit_differentiation(H, J, K, C, e, beta, G, P, HpJ, x0, y0, alpha, gamma, n_outer, n_inner, n_cg,
+def implicit_differentiation(H, J, K, C, e, beta, ul_kind, G, P, HpJ, x0, y0, alpha, gamma, n_outer, n_inner, n_cg,
                              calls_out, hvp_out, gpsi_out, x_out):
     """Implicit-differentiation (second-order) baseline: AID with warm-started GD and CG.
 
@@ -194,7 +212,7 @@ def implicit_differentiation(H, J, K, C, e, beta, G, P, HpJ, x0, y0, alpha, gamm
     calls = 0
     hvps = 0
     for k in range(n_outer + 1):
-        gpsi = grad_psi_norm(x, beta, C, e, G, P, HpJ)
+        gpsi = grad_psi_norm(x, beta, ul_kind, C, e, G, P, HpJ)
         calls_out[k] = calls
         hvp_out[k] = hvps
         gpsi_out[k] = gpsi
@@ -225,6 +243,6 @@ def implicit_differentiation(H, J, K, C, e, beta, G, P, HpJ, x0, y0, alpha, gamm
             d = r + (rr_new / rr) * d
             rr = rr_new
         hvps += 1  # the cross term grad^2_xy g v = -J^T v
-        gx = -C.T @ (y - C @ x - e) - beta * np.sin(x) + J.T @ v
+        gx = -C.T @ (y - C @ x - e) + ul_grad(x, beta, ul_kind) + J.T @ v
         x = x - alpha * gx
     return n_outer + 1

@@ -24,7 +24,8 @@ from theorylab.trace import Trace
 
 
 def _arrays(problem: QuadraticBilevel) -> tuple:
-    return (problem.H, problem.J, problem.K, problem.C, problem.e, problem.beta, problem.G, problem.P, problem.HpJ)
+    return (problem.H, problem.J, problem.K, problem.C, problem.e, problem.beta, problem.ul_kind, problem.G, problem.P,
+            problem.HpJ)
 
 
 def _check_problem(problem) -> None:
@@ -46,7 +47,8 @@ def inner_steps(problem: QuadraticBilevel, sigma: float) -> tuple[float, float]:
 
 
 def penalty_double_loop(problem: QuadraticBilevel, x0: np.ndarray, *, sigma: float, alpha: float, eps: float,
-                        inner_tol: float, max_outer: int = 10_000, max_inner: int = 1_000_000) -> Trace:
+                        inner_tol: float, max_outer: int = 10_000, max_inner: int = 1_000_000,
+                        penalty_sign: float = 1.0) -> Trace:
     """Deterministic double-loop penalty method (card algorithm P-DL, deterministic oracles).
 
     Structure from the paper; the fixed ``sigma``, the constant ``alpha``, the inner step sizes and
@@ -59,25 +61,96 @@ def penalty_double_loop(problem: QuadraticBilevel, x0: np.ndarray, *, sigma: flo
         x <- x - alpha [grad_x f(x, y) + (grad_x g(x, y) - grad_x g(x, z)) / sigma]
 
     and stops once ``||grad psi(x)|| <= eps`` (closed form, not counted as an oracle call).
+    ``inner_tol = 0`` with ``max_inner = 1`` is one warm-started inner step per outer step;
+    ``penalty_sign`` multiplies the penalty term of the x-step (+1; the mutants use -1).
 
     Returns
     -------
     Trace
         ``t`` = outer iteration; metrics ``oracle_calls`` (cumulative first-order calls before
-        that step), ``grad_psi`` and ``x0``, ``x1``... (the iterate); scalars ``reached``,
-        ``oracle_calls``, ``inner_capped``.
+        that step), ``grad_psi``, ``gradient_error`` (``||G_k - grad psi_sigma(x_k)||`` of the step's
+        estimate ``G_k``, 0 at the last point) and ``x0``, ``x1``... (the iterate); scalars
+        ``reached``, ``oracle_calls``, ``inner_capped``, ``max_gradient_error``.
     """
     _check_problem(problem)
-    _check_positive(sigma=sigma, alpha=alpha, eps=eps, inner_tol=inner_tol)
+    _check_positive(sigma=sigma, alpha=alpha, eps=eps)
+    if not (np.isfinite(inner_tol) and inner_tol >= 0):
+        raise ValueError(f"inner_tol must be a number >= 0, got {inner_tol!r}")
     gamma_y, gamma_z = inner_steps(problem, sigma)
     x0 = np.asarray(x0, dtype=float)
     calls, gpsi, xs = np.zeros(max_outer + 1), np.zeros(max_outer + 1), np.zeros((max_outer + 1, problem.dx))
     zeros = np.zeros(problem.dy)
+    minv = np.linalg.inv(problem.H + sigma * np.eye(problem.dy))
+    errors = np.zeros(max_outer + 1)
     n, reached, capped = _kernels.penalty_double_loop(*_arrays(problem), x0, zeros, zeros, sigma, alpha, gamma_y,
                                                        gamma_z, inner_tol, inner_tol, eps, max_outer, max_inner,
-                                                       calls, gpsi, xs)
-    return _trace(n, calls, gpsi, xs, {"reached": float(reached), "oracle_calls": float(calls[n - 1]),
-                                       "inner_capped": float(capped), "sigma": sigma})
+                                                       float(penalty_sign), minv, calls, gpsi, xs, errors)
+    steps = max(n - 1, 1)
+    trace = _trace(n, calls, gpsi, xs, {"reached": float(reached), "oracle_calls": float(calls[n - 1]),
+                                        "inner_capped": float(capped), "sigma": sigma,
+                                        "max_gradient_error": float(np.max(errors[:steps]))})
+    trace.metrics["gradient_error"] = errors[:n]
+    return trace
+
+
+def penalty_double_loop_generic(problem, x0: np.ndarray, *, sigma: float, alpha: float, eps: float,
+                                inner_tol: float, max_outer: int = 10_000, max_inner: int = 100_000,
+                                penalty_sign: float = 1.0, inner_step: float | None = None) -> Trace:
+    """The deterministic double loop of :func:`penalty_double_loop` on any problem given by its oracles.
+
+    Plain NumPy (for user problems, :class:`~theorylab.bilevel.problems.UserBilevel`, and the other
+    :class:`~theorylab.bilevel.problems.BilevelProblem` classes): warm-started inner GD with step
+    ``inner_step`` (default: ``1 / L`` with ``L`` estimated once by power iteration on differences of
+    ``grad_y g`` at ``x0``) on ``sigma f + g`` and on ``g`` to gradient norm ``inner_tol``, then the
+    x-step on the Danskin gradient. Stationarity is recorded with ``problem.grad_psi`` (not counted).
+    Same Trace as :func:`penalty_double_loop` (without ``gradient_error``).
+    """
+    _check_positive(sigma=sigma, alpha=alpha, eps=eps)
+    x = np.asarray(x0, dtype=float).copy()
+    y, z = np.zeros(problem.dy), np.zeros(problem.dy)
+    if inner_step is None:
+        v, base, h = np.ones(problem.dy) / np.sqrt(problem.dy), problem.grad_y_g(x, y), 1e-4
+        lip = 1.0
+        for _ in range(30):
+            w = (problem.grad_y_g(x, y + h * v) - base) / h
+            lip = float(np.linalg.norm(w))
+            v = w / lip if lip > 0 else v
+        inner_step = 1.0 / (sigma + 2.0 * max(lip, 1e-8))
+    calls, gpsi, xs = [], [], []
+    n_calls, reached, capped = 0, False, 0
+    for k in range(max_outer + 1):
+        norm = float(np.linalg.norm(problem.grad_psi(x)))
+        calls.append(n_calls)
+        gpsi.append(norm if np.isfinite(norm) and norm <= 1e12 else np.inf)
+        xs.append(x.copy())
+        if not np.isfinite(gpsi[-1]) or norm <= eps or k == max_outer:
+            reached = norm <= eps
+            break
+        for it in range(max_inner + 1):
+            gy = sigma * problem.grad_y_f(x, y) + problem.grad_y_g(x, y)
+            n_calls += 2
+            if not np.linalg.norm(gy) > inner_tol:
+                break
+            if it == max_inner:
+                capped += 1
+                break
+            y = y - inner_step * gy
+        for it in range(max_inner + 1):
+            gz = problem.grad_y_g(x, z)
+            n_calls += 1
+            if not np.linalg.norm(gz) > inner_tol:
+                break
+            if it == max_inner:
+                capped += 1
+                break
+            z = z - inner_step * gz
+        step = problem.grad_x_f(x, y) + penalty_sign * (problem.grad_x_g(x, y) - problem.grad_x_g(x, z)) / sigma
+        n_calls += 3
+        x = x - alpha * step
+    n = len(calls)
+    return _trace(n, np.array(calls, float), np.array(gpsi), np.array(xs),
+                  {"reached": float(reached), "oracle_calls": float(calls[-1]), "inner_capped": float(capped),
+                   "sigma": sigma})
 
 
 def stochastic_double_loop(problem: QuadraticBilevel, x0: np.ndarray, rng: np.random.Generator, *, sigma: float,
@@ -155,21 +228,30 @@ def _trace(n: int, calls, gpsi, xs, scalars: dict) -> Trace:
     return Trace(np.arange(n), metrics, scalars)
 
 
-def stationary_point_of_penalty(problem: QuadraticBilevel, x0: np.ndarray, sigma: float, *, step: float = 0.05,
-                                tol: float = 1e-12, max_iter: int = 200_000) -> tuple[np.ndarray, float, int]:
+def stationary_point_of_penalty(problem, x0: np.ndarray, sigma: float, *, step: float = 0.05,
+                                tol: float = 1e-12, max_iter: int = 200_000,
+                                gradient=None) -> tuple[np.ndarray, float, int]:
     """Exact gradient descent ``x <- x - step * grad psi_sigma(x)`` until ``||grad psi_sigma|| <= tol``.
 
-    Uses the cancellation-free gradient of the quadratic family, so ``tol`` can sit near machine
-    precision. Returns ``(x, ||grad psi_sigma(x)||, iterations)``.
+    For the quadratic family it uses the cancellation-free gradient, so ``tol`` can sit near machine
+    precision; any other problem (a subclass of :class:`~theorylab.bilevel.problems.BilevelProblem`,
+    or a user problem) uses the Danskin gradient :func:`~theorylab.bilevel.problems.penalty_gradient`.
+    ``gradient(problem, x, sigma)`` replaces both. Returns ``(x, ||grad psi_sigma(x)||, iterations)``.
     """
+    if gradient is None:
+        if hasattr(problem, "penalty_gradient_reduced"):
+            def gradient(p, x, s):
+                return p.penalty_gradient_reduced(x, s)
+        else:
+            from theorylab.bilevel.problems import penalty_gradient as gradient
     x = np.asarray(x0, dtype=float).copy()
     for it in range(max_iter):
-        grad = problem.penalty_gradient_reduced(x, sigma)
+        grad = gradient(problem, x, sigma)
         norm = float(np.linalg.norm(grad))
         if norm <= tol or not np.isfinite(norm):
             return x, norm, it
         x = x - step * grad
-    return x, float(np.linalg.norm(problem.penalty_gradient_reduced(x, sigma))), max_iter
+    return x, float(np.linalg.norm(gradient(problem, x, sigma))), max_iter
 
 
 def penalty_x_estimates(problem: QuadraticBilevel, x, y, z, sigma: float, noise_y, noise_z) -> np.ndarray:
@@ -190,7 +272,8 @@ def _grad_psi_norm(p, x):
     return float(np.linalg.norm(p.grad_psi(x)))
 
 
-def penalty_double_loop_reference(p: QuadraticBilevel, x0, *, sigma, alpha, eps, inner_tol, max_outer, max_inner):
+def penalty_double_loop_reference(p: QuadraticBilevel, x0, *, sigma, alpha, eps, inner_tol, max_outer, max_inner,
+                                  penalty_sign=1.0):
     """Plain-NumPy mirror of the deterministic double-loop kernel: list of (calls, ||grad psi||)."""
     gamma_y, gamma_z = inner_steps(p, sigma)
     x, y, z = np.array(x0, float), np.zeros(p.dy), np.zeros(p.dy)
@@ -211,7 +294,7 @@ def penalty_double_loop_reference(p: QuadraticBilevel, x0, *, sigma, alpha, eps,
             if np.linalg.norm(gz) <= inner_tol or it == max_inner:
                 break
             z = z - gamma_z * gz
-        x = x - alpha * (p.grad_x_f(x, y) + (p.grad_x_g(x, y) - p.grad_x_g(x, z)) / sigma)
+        x = x - alpha * (p.grad_x_f(x, y) + penalty_sign * (p.grad_x_g(x, y) - p.grad_x_g(x, z)) / sigma)
         calls += 3
     return out
 

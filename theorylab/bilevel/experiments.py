@@ -20,7 +20,7 @@ from theorylab.registry import experiment, seed_generator
 from theorylab.trace import Trace
 
 PAPER = "bilevel_penalty"
-PROBLEMS = ("p1", "p2", "p3", "p4", "p5")
+PROBLEMS = ("p1", "p2", "p3", "p4", "p5", "p6")
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,8 @@ class InstanceConfig:
     Attributes
     ----------
     problem : str
-        ``p1`` .. ``p5`` (see :mod:`theorylab.bilevel.problems`).
+        ``p1`` .. ``p6`` (see :mod:`theorylab.bilevel.problems`; ``p6`` is the plateau instance of
+        the complexity claim, which depends on the target ``eps`` and is built by ``bilevel_pdl``).
     dx, dy, m : int
         Sizes of P1/P2 (``m`` = rank of the P2 lower level); ignored by P3-P5 (scalar ``x``).
     x : float
@@ -44,7 +45,9 @@ class InstanceConfig:
     x: float = 0.7
 
     def validate(self) -> None:
-        require(self.problem in PROBLEMS, "problem", f"one of {PROBLEMS}", self.problem)
+        known = PROBLEMS + problems.registered_problems()
+        require(self.problem in known, "problem", f"one of {known} (user problems: problems.register_problem)",
+                self.problem)
         require(self.dx >= 1, "dx", "an integer >= 1", self.dx)
         require(self.dy >= 2, "dy", "an integer >= 2", self.dy)
         require(1 <= self.m < self.dy, "m", f"an integer with 1 <= m < dy = {self.dy}", self.m)
@@ -53,6 +56,10 @@ class InstanceConfig:
 
     def build(self, rng: np.random.Generator) -> tuple[problems.BilevelProblem, np.ndarray]:
         """The problem and the point ``x`` (P1/P2 data and ``x`` come from ``rng``)."""
+        if self.problem in problems.registered_problems():
+            return problems.build_registered(self.problem, rng)
+        if self.problem == "p6":
+            raise ValueError("p6 (the plateau instance) depends on eps: only bilevel_pdl builds it")
         if self.problem == "p1":
             p = problems.make_p1(rng, dx=self.dx, dy=self.dy)
         elif self.problem == "p2":
@@ -90,14 +97,134 @@ class ClosenessConfig(InstanceConfig):
 def closeness(config: ClosenessConfig, rng: np.random.Generator) -> Trace:
     """Value and gradient gaps psi - psi_sigma over a sigma grid (inner problems solved exactly)."""
     problem, x = config.build(rng)
-    sigmas = _sigma_grid(config.sigma_min, config.sigma_max, config.n_sigma)
-    psi, grad = problem.psi(x), problem.grad_psi(x)
-    gap = np.array([psi - problems.penalty_value(problem, x, s) for s in sigmas])
-    grad_gap = np.array([np.linalg.norm(problems.penalty_gradient(problem, x, s) - grad) for s in sigmas])
+    return closeness_trace(problem, x, _sigma_grid(config.sigma_min, config.sigma_max, config.n_sigma))
+
+
+def closeness_trace(problem, x, sigmas, *, value=None, gradient=None, psi=None, grad_psi=None) -> Trace:
+    """The closeness Trace of ``problem`` at ``x``; the keyword functions replace the exact ones (mutants).
+
+    ``value(problem, x, sigma)``, ``gradient(problem, x, sigma)`` default to
+    :func:`problems.penalty_value` / :func:`problems.penalty_gradient`; ``psi``, ``grad_psi`` to the
+    problem's closed forms.
+    """
+    value = value or problems.penalty_value
+    gradient = gradient or problems.penalty_gradient
+    psi = problem.psi(x) if psi is None else psi
+    grad = problem.grad_psi(x) if grad_psi is None else grad_psi
+    gap = np.array([psi - value(problem, x, s) for s in sigmas])
+    grad_gap = np.array([np.linalg.norm(gradient(problem, x, s) - grad) for s in sigmas])
     residual = np.array([problems.inner_residual(problem, x, s) for s in sigmas])
     coef = problems.gap_coefficient(problem, x)
     return Trace(sigmas, {"gap_value": gap, "gap_grad": grad_gap, "inner_residual": residual},
                  scalars={"gap_coefficient": coef, "psi": psi, "max_inner_residual": float(residual.max())})
+
+
+# ----------------------------------------------------------------------------------- jumping solution sets
+@dataclass(frozen=True)
+class JumpConfig:
+    """P8 (solution set {-1, 1} jumping to [-1, 1] at x = 0) on a sigma grid.
+
+    Gaps at ``x = c sqrt(sigma)`` for each ``c`` in ``scales`` (points that approach the jump as
+    sigma shrinks, where the error-bound modulus 2 x^2 is of order sigma), and at the fixed ``x_fixed``.
+    """
+
+    a: float = 0.5
+    sigma_min: float = 1e-6
+    sigma_max: float = 1e-2
+    n_sigma: int = 5
+    scales: tuple[float, ...] = (0.5, 1.0, 2.0)
+    x_fixed: float = 0.5
+
+    def validate(self) -> None:
+        require(0 < self.a < 1, "a", "a number in (0, 1)", self.a)
+        _require_grid(self.sigma_min, self.sigma_max, self.n_sigma)
+        require(len(self.scales) >= 1 and all(c > 0 for c in self.scales), "scales", "positive numbers",
+                self.scales)
+        require(self.x_fixed != 0, "x_fixed", "a nonzero point", self.x_fixed)
+
+
+@experiment("bilevel_jump", paper=PAPER, config=JumpConfig)
+def jump(config: JumpConfig, rng: np.random.Generator) -> Trace:
+    """Value and gradient gaps of P8 near the jump (x = c sqrt(sigma)) and at a fixed x (deterministic)."""
+    problem = problems.JumpBilevel(config.a)
+    sigmas = _sigma_grid(config.sigma_min, config.sigma_max, config.n_sigma)
+    metrics = {}
+    points = [(f"c{i}", lambda s, c=c: c * np.sqrt(s)) for i, c in enumerate(config.scales)]
+    points.append(("fixed", lambda s: config.x_fixed))
+    for label, where in points:
+        xs = [np.array([where(s)]) for s in sigmas]
+        metrics[f"gap_{label}"] = np.array([problem.psi(x) - problems.penalty_value(problem, x, s)
+                                            for x, s in zip(xs, sigmas)])
+        metrics[f"grad_gap_{label}"] = np.array([abs(problems.penalty_gradient(problem, x, s)[0]
+                                                     - problem.grad_psi(x)[0]) for x, s in zip(xs, sigmas)])
+    return Trace(sigmas, metrics, scalars={"jump": 0.5 * (1 - config.a) ** 2})
+
+
+# ----------------------------------------------------------------------------------- hypergradient
+@dataclass(frozen=True)
+class HypergradientConfig(InstanceConfig):
+    """Theorem 3.2's hypergradient against central differences of the closed-form psi (step ``h``).
+
+    ``problem``: ``p2`` (affine solution sets), ``p3`` (circle, at ``x``) or ``p7`` (box-constrained
+    lower level with active constraints, ``dx`` x ``dy`` from the seed).
+    """
+
+    dy: int = 6
+    h: float = 1e-5
+
+    def validate(self) -> None:
+        require(self.problem in ("p2", "p3", "p7"), "problem", "p2, p3 or p7", self.problem)
+        require(self.problem != "p7" or self.dy >= 1, "dy", "an integer >= 1", self.dy)
+        if self.problem != "p7":
+            super().validate()
+        require(0 < self.h < 1e-2, "h", "a finite-difference step in (0, 1e-2)", self.h)
+
+    def build(self, rng):
+        if self.problem == "p7":
+            p = problems.make_box(rng, dx=self.dx, dy=self.dy)
+            for _ in range(1000):  # a point with an active bound, no bound within 0.05 of switching
+                x = rng.uniform(-2.0, 2.0, p.dx)
+                a = np.abs(p.B @ x)
+                if np.any(a > 1.0) and np.min(np.abs(a - 1.0)) > 0.05:
+                    return p, x
+            raise ValueError("no point with an active lower-level bound found")
+        return super().build(rng)
+
+
+def _log_rel(g, ref) -> float:
+    return float(np.log10(max(np.linalg.norm(g - ref) / np.linalg.norm(ref), 1e-300)))
+
+
+@experiment("bilevel_hypergradient", paper=PAPER, config=HypergradientConfig)
+def hypergradient(config: HypergradientConfig, rng: np.random.Generator) -> Trace:
+    """log10 relative errors of Thm 3.2's hypergradient (and of wrong variants) vs central differences of psi."""
+    problem, x = config.build(rng)
+    return hypergradient_trace(problem, x, config.h)
+
+
+def hypergradient_trace(problem, x, h, *, formula=None, kkt=None) -> Trace:
+    """The ``bilevel_hypergradient`` Trace; ``formula`` / ``kkt`` replace the unconstrained / KKT forms (mutants).
+
+    Scalars (log10 relative errors): ``f_minimal`` (the formula at the f-minimal solution; the KKT
+    form for a constrained lower level), ``other_solution`` (at a solution that is not f-minimal),
+    ``no_implicit_term`` (``grad_x f`` alone), ``unconstrained`` (the unconstrained formula that
+    ignores the active constraints' multipliers; P7 only), ``min_multiplier`` (P7).
+    """
+    formula = formula or problems.multi_solution_hypergradient
+    kkt = kkt or problems.kkt_hypergradient
+    fd = np.array([(problem.psi(x + h * e) - problem.psi(x - h * e)) / (2 * h) for e in np.eye(len(x))])
+    y = problem.f_minimal_solution(x)
+    scalars = {"no_implicit_term": _log_rel(problem.grad_x_f(x, y), fd)}
+    if isinstance(problem, problems.BoxBilevel):
+        scalars["f_minimal"] = _log_rel(kkt(problem, x, y), fd)
+        scalars["unconstrained"] = _log_rel(formula(problem, x, y), fd)
+        lam = problems.kkt_multipliers(problem, x, y)
+        scalars["min_multiplier"] = float(lam.min()) if lam.size else float("nan")
+        scalars["active"] = float(lam.size)
+    else:
+        scalars["f_minimal"] = _log_rel(formula(problem, x, y), fd)
+        scalars["other_solution"] = _log_rel(formula(problem, x, problem.other_solution(x)), fd)
+    return Trace(np.arange(1), {"f_minimal": np.array([scalars["f_minimal"]])}, scalars=scalars)
 
 
 # ----------------------------------------------------------------------------------- sigma bias
@@ -113,41 +240,70 @@ class SigmaBiasConfig(InstanceConfig):
 
     def validate(self) -> None:
         super().validate()
-        require(self.problem in ("p1", "p2"), "problem", "p1 or p2 (closed-form psi_sigma gradient)", self.problem)
+        require(self.problem in ("p1", "p2") + problems.registered_problems(), "problem",
+                "p1, p2 (closed-form psi_sigma gradient) or a registered user problem", self.problem)
         _require_grid(self.sigma_min, self.sigma_max, self.n_sigma)
         require(self.step > 0, "step", "a positive step size", self.step)
         require(self.tol > 0, "tol", "a positive tolerance", self.tol)
 
 
-@experiment("bilevel_sigma_bias", paper=PAPER, config=SigmaBiasConfig)
+@experiment("bilevel_sigma_bias", paper=PAPER, config=SigmaBiasConfig, version=2)
 def sigma_bias(config: SigmaBiasConfig, rng: np.random.Generator) -> Trace:
-    """||grad psi|| at a stationary point of psi_sigma, over a sigma grid (same start x_0)."""
+    """||grad psi|| and P_con's KKT residuals at stationary points of psi_sigma, over a sigma grid (same x_0)."""
+    return sigma_bias_trace(config, rng)
+
+
+def sigma_bias_trace(config: SigmaBiasConfig, rng: np.random.Generator, gradient=None) -> Trace:
+    """The ``bilevel_sigma_bias`` Trace; ``gradient(problem, x, sigma)`` replaces grad psi_sigma (mutants)."""
     problem, x0 = config.build(rng)
     sigmas = _sigma_grid(config.sigma_min, config.sigma_max, config.n_sigma)
-    bias, residual, iters = [], [], []
+    bias, residual, iters, excess, ystat = [], [], [], [], []
     for s in sigmas:
-        x, res, it = algorithms.stationary_point_of_penalty(problem, x0, s, step=config.step, tol=config.tol)
+        x, res, it = algorithms.stationary_point_of_penalty(problem, x0, s, step=config.step, tol=config.tol,
+                                                            gradient=gradient)
         bias.append(np.linalg.norm(problem.grad_psi(x)))
         residual.append(res)
         iters.append(it)
+        # KKT residuals of (x, y_sigma(x)) for P_con: min f s.t. g - g* <= 0, multiplier 1/sigma (Thm E.5)
+        y = problem.penalty_solution(x, s)
+        excess.append(problem.g_excess(x, y))
+        ystat.append(float(np.linalg.norm(problem.grad_y_f(x, y) + problem.grad_y_g(x, y) / s)))
+    excess = np.array(excess)
     return Trace(sigmas, {"grad_psi": np.array(bias), "grad_psi_sigma": np.array(residual),
-                          "iterations": np.array(iters, float)})
+                          "iterations": np.array(iters, float), "infeasibility": excess,
+                          "complementarity": excess / sigmas, "y_stationarity": np.array(ystat)})
 
 
 # ----------------------------------------------------------------------------------- algorithms
 @dataclass(frozen=True)
 class DoubleLoopConfig(InstanceConfig):
-    """Deterministic double loop: ``sigma = sigma_ratio * eps``, inner tolerance ``inner_ratio * sigma * eps``."""
+    """Deterministic double loop: ``sigma = sigma_ratio * eps``, inner tolerance ``inner_ratio * sigma * eps``.
 
+    The x-step is ``alpha_per_sigma * sigma`` when ``alpha_per_sigma > 0`` (the analysis's schedule,
+    step proportional to sigma because the joint penalty objective is ``l_g / sigma``-smooth in x),
+    else the constant ``alpha``. ``problem = "p6"`` is the plateau instance built for each ``eps``.
+    """
+
+    problem: str = "p6"
     eps: float = 0.1
     sigma_ratio: float = 0.2
     alpha: float = 0.05
+    alpha_per_sigma: float = 0.0
     inner_ratio: float = 0.1
-    max_outer: int = 20000
+    max_outer: int = 1_000_000
+
+    @property
+    def step(self) -> float:
+        """The x-step size of the run."""
+        return self.alpha_per_sigma * self.sigma_ratio * self.eps if self.alpha_per_sigma > 0 else self.alpha
 
     def validate(self) -> None:
         super().validate()
-        require(self.problem in ("p1", "p2"), "problem", "p1 or p2", self.problem)
+        require(self.problem in ("p1", "p2", "p6") + problems.registered_problems(), "problem",
+                "p1, p2, p6 or a registered user problem", self.problem)
+        require(self.problem != "p6" or self.eps < 0.5, "eps", "a target in (0, 0.5) for the plateau p6", self.eps)
+        require(self.alpha_per_sigma >= 0, "alpha_per_sigma", "a ratio >= 0 (0: constant step alpha)",
+                self.alpha_per_sigma)
         require(0 < self.eps < 10, "eps", "a target stationarity in (0, 10)", self.eps)
         require(self.sigma_ratio > 0, "sigma_ratio", "a positive ratio sigma / eps", self.sigma_ratio)
         require(self.alpha > 0, "alpha", "a positive step size", self.alpha)
@@ -155,14 +311,30 @@ class DoubleLoopConfig(InstanceConfig):
         require(self.max_outer >= 1, "max_outer", "an integer >= 1", self.max_outer)
 
 
-@experiment("bilevel_pdl", paper=PAPER, config=DoubleLoopConfig)
+@experiment("bilevel_pdl", paper=PAPER, config=DoubleLoopConfig, version=2)
 def double_loop(config: DoubleLoopConfig, rng: np.random.Generator) -> Trace:
     """Deterministic double-loop penalty method until ||grad psi|| <= eps (oracle calls counted)."""
-    problem, x0 = config.build(rng)
+    return run_double_loop(config, rng)
+
+
+def build_double_loop(config: DoubleLoopConfig, rng: np.random.Generator):
+    """The problem and start of a ``bilevel_pdl`` run (the plateau instance depends on ``eps``)."""
+    if config.problem == "p6":
+        return problems.make_plateau(rng, config.eps)
+    return config.build(rng)
+
+
+def run_double_loop(config: DoubleLoopConfig, rng: np.random.Generator, **overrides) -> Trace:
+    """``bilevel_pdl`` with optional keyword overrides of :func:`algorithms.penalty_double_loop` (mutants)."""
+    problem, x0 = build_double_loop(config, rng)
     sigma = config.sigma_ratio * config.eps
-    return algorithms.penalty_double_loop(problem, x0, sigma=sigma, alpha=config.alpha, eps=config.eps,
-                                          inner_tol=config.inner_ratio * sigma * config.eps,
-                                          max_outer=config.max_outer)
+    options = dict(sigma=sigma, alpha=config.step, eps=config.eps, inner_tol=config.inner_ratio * sigma * config.eps,
+                   max_outer=config.max_outer)
+    options.update(overrides)
+    if not isinstance(problem, problems.QuadraticBilevel):  # a user problem: the generic (NumPy) loop
+        options.pop("max_inner", None)
+        return algorithms.penalty_double_loop_generic(problem, x0, **options)
+    return algorithms.penalty_double_loop(problem, x0, **options)
 
 
 @dataclass(frozen=True)
@@ -246,13 +418,18 @@ class VarianceConfig(InstanceConfig):
 @experiment("bilevel_estimator_variance", paper=PAPER, config=VarianceConfig)
 def estimator_variance(config: VarianceConfig, rng: np.random.Generator) -> Trace:
     """Variance of (grad_x g(x, y_sigma; xi) - grad_x g(x, y*; xi')) / sigma, shared vs independent xi."""
+    return estimator_variance_trace(config, rng)
+
+
+def estimator_variance_trace(config: VarianceConfig, rng: np.random.Generator, share: bool = True) -> Trace:
+    """The ``bilevel_estimator_variance`` Trace; ``share=False`` draws the "shared" samples independently (mutant)."""
     problem, x = config.build(rng)
     sigmas = _sigma_grid(config.sigma_min, config.sigma_max, config.n_sigma)
     shared, independent = [], []
     for s in sigmas:
         y_sigma, y_star = problem.penalty_solution(x, s), problem.f_minimal_solution(x)
         noise = rng.standard_normal((2, config.n_draws, problem.dx, problem.dy))
-        same = algorithms.penalty_x_estimates(problem, x, y_sigma, y_star, s, noise[0], noise[0])
+        same = algorithms.penalty_x_estimates(problem, x, y_sigma, y_star, s, noise[0], noise[0] if share else noise[1])
         other = algorithms.penalty_x_estimates(problem, x, y_sigma, y_star, s, noise[0], noise[1])
         shared.append(float(np.sum(np.var(same, axis=0))))
         independent.append(float(np.sum(np.var(other, axis=0))))
@@ -266,8 +443,12 @@ _P1_2D = {"problem": "p1", "dx": 2, "dy": 5}
 
 
 def pdl_eps_grid(profile: str) -> list[float]:
-    """Targets eps of the complexity claim: four octaves in ``quick``, five in ``paper``."""
-    return [0.1, 0.05, 0.025, 0.0125] + ([0.00625] if profile == "paper" else [])
+    """Targets eps of the complexity claim: three octaves in ``quick``, five in ``paper``.
+
+    On the plateau instance the step-proportional-to-sigma run needs about ``1.25 eps^-3`` outer
+    steps (80 000 at eps = 0.025, 640 000 at 0.0125: the paper profile only).
+    """
+    return [0.2, 0.1, 0.05] + ([0.025, 0.0125] if profile == "paper" else [])
 
 
 def _reference_line(ax, x, y0, slope, label, style):
@@ -326,20 +507,28 @@ def _figure_complexity(ctx, outdir):
     from theorylab import plotting
 
     eps = np.array(pdl_eps_grid(ctx.profile))
-    runs = ctx.grid("bilevel_pdl", "eps", list(eps))
-    calls = np.array([[r.scalars["oracle_calls"] for r in row] for row in runs]).T  # seeds x eps
+    constant = ctx.config("bilevel_pdl").alpha
+    runs = ctx.run_many([("bilevel_pdl", {"eps": e}) for e in eps]
+                        + [("bilevel_pdl", {"eps": e, "alpha_per_sigma": 0.0, "alpha": constant}) for e in eps])
+    n = len(eps)
     fig, axes = plotting.figure(1, 1)
     ax = axes[0][0]
-    for s, row in enumerate(calls):
-        ax.plot(1 / eps, row, "o-", color="C0", alpha=0.8, label="P-DL on P2 (one line per seed)" if s == 0 else None)
-    start = np.median(calls[:, 0])
-    _reference_line(ax, 1 / eps, start, 3.0, r"$\epsilon^{-3}$ (theorem)", "--")
-    _reference_line(ax, 1 / eps, start, 1.0, r"$\epsilon^{-1}$", ":")
+    series = ((runs[:n], "oracle_calls", "C0", r"oracle calls, step $= \sigma$"),
+              (runs[:n], "outer", "C1", r"outer iterations, step $= \sigma$"),
+              (runs[n:], "outer", "C2", f"outer iterations, constant step {constant:g}"))
+    for group, what, color, label in series:
+        values = np.array([[r.scalars["oracle_calls"] if what == "oracle_calls" else len(r.t) - 1 for r in row]
+                           for row in group]).T  # seeds x eps
+        for s, row in enumerate(values):
+            ax.plot(1 / eps, row, "o-", color=color, alpha=0.7, label=label if s == 0 else None)
+        slope = 2.0 if color == "C2" else 3.0
+        _reference_line(ax, 1 / eps, np.median(values[:, 0]) / 2, slope, rf"$\epsilon^{{-{slope:g}}}$",
+                        "--" if slope == 3 else ":")
     ax.set(xscale="log", yscale="log", xlabel=r"$1/\epsilon$  ($\sigma = 0.2\,\epsilon$)",
-           ylabel=r"oracle calls to $\|\nabla\psi\| \leq \epsilon$", title="deterministic double loop")
+           ylabel=r"count to $\|\nabla\psi\| \leq \epsilon$", title="double loop on the plateau instance P6")
     ax.set_xticks(1 / eps, [f"{v:g}" for v in 1 / eps])
     ax.minorticks_off()
-    ax.legend()
+    ax.legend(fontsize=7)
     return plotting.save(fig, outdir, "complexity")
 
 
@@ -349,7 +538,8 @@ def _figure_trajectories(ctx, outdir):
     sigma = StochasticConfig().sigma
     # P-DL is parameterized by eps with sigma = sigma_ratio * eps: pick the same sigma as the other runs and an
     # eps below the sigma-bias of psi_sigma's stationary point, so that it runs its max_outer steps.
-    pdl = {**_P1_2D, "eps": 1e-3, "sigma_ratio": sigma / 1e-3, "max_outer": 400}
+    pdl = {**_P1_2D, "eps": 1e-3, "sigma_ratio": sigma / 1e-3, "max_outer": 400, "alpha_per_sigma": 0.0,
+           "alpha": StochasticConfig().alpha}
     requests = [(name, pdl if name == "bilevel_pdl" else {}) for name in TRAJECTORY_RUNS.values()]
     traces = [group[0] for group in ctx.run_many(requests, seeds=[0])]
     problem, _ = InstanceConfig(**_P1_2D).build(seed_generator(0))  # the instance the runs of seed 0 used

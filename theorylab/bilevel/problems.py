@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
+UL_KINDS = {"cos": 0, "huber": 1}  # upper-level nonlinearity of the quadratic family (kernel code)
 PINV_RCOND = 1e-10  # lower-level Hessians are singular by design (P2, P3): truncate round-off eigenvalues
 
 
@@ -58,17 +59,33 @@ class QuadraticBilevel(BilevelProblem):
 
     ``g(x, y) = y^T H y / 2 - y^T J x + x^T K x / 2`` with ``H`` positive semidefinite and
     ``J x`` in the range of ``H``, so ``S(x) = H^+ J x + null(H)``;
-    ``f(x, y) = ||y - C x - e||^2 / 2 + beta * sum_i cos x_i``.
+    ``f(x, y) = ||y - C x - e||^2 / 2 + beta * sum_i phi(x_i)`` with ``phi = cos`` (``ul="cos"``, the
+    default) or the Huber function of width 1 (``ul="huber"``, the plateau instance :func:`make_plateau`).
 
     With ``P = H^+ H`` (projector on the range of ``H``) and ``z = C x + e``, the f-minimal
-    solution is ``y* = H^+ J x + (I - P) z``, ``psi(x) = beta sum cos x_i + ||r||^2 / 2`` with
-    ``r = P z - H^+ J x``, and ``grad psi = -beta sin x + (P C - H^+ J)^T r``.
+    solution is ``y* = H^+ J x + (I - P) z``, ``psi(x) = beta sum phi(x_i) + ||r||^2 / 2`` with
+    ``r = P z - H^+ J x``, and ``grad psi = beta phi'(x) + (P C - H^+ J)^T r``.
     """
 
-    def __init__(self, H, J, K, C, e, beta: float, name: str):
+    def _ul(self, x):
+        if self.ul_kind == 1:
+            a = np.abs(x)
+            return self.beta * float(np.sum(np.where(a <= 1.0, 0.5 * x * x, a - 0.5)))
+        return self.beta * float(np.sum(np.cos(x)))
+
+    def _ul_grad(self, x):
+        if self.ul_kind == 1:
+            return self.beta * np.clip(x, -1.0, 1.0)
+        return -self.beta * np.sin(x)
+
+    def __init__(self, H, J, K, C, e, beta: float, name: str, ul: str = "cos"):
         self.H, self.J, self.K, self.C, self.e = (np.ascontiguousarray(a, dtype=float) for a in (H, J, K, C, e))
         self.beta = float(beta)
         self.name = name
+        if ul not in UL_KINDS:
+            raise ValueError(f"ul must be one of {tuple(UL_KINDS)}, got {ul!r}")
+        self.ul = ul
+        self.ul_kind = UL_KINDS[ul]
         self.dy, self.dx = self.J.shape
         self.H_pinv = np.linalg.pinv(self.H, rcond=PINV_RCOND, hermitian=True)
         self.P = self.H_pinv @ self.H
@@ -77,13 +94,13 @@ class QuadraticBilevel(BilevelProblem):
 
     # oracles
     def f(self, x, y):
-        return 0.5 * float(np.sum((y - self.C @ x - self.e) ** 2)) + self.beta * float(np.sum(np.cos(x)))
+        return 0.5 * float(np.sum((y - self.C @ x - self.e) ** 2)) + self._ul(x)
 
     def g(self, x, y):
         return 0.5 * float(y @ self.H @ y) - float(y @ self.J @ x) + 0.5 * float(x @ self.K @ x)
 
     def grad_x_f(self, x, y):
-        return -self.C.T @ (y - self.C @ x - self.e) - self.beta * np.sin(x)
+        return -self.C.T @ (y - self.C @ x - self.e) + self._ul_grad(x)
 
     def grad_y_f(self, x, y):
         return y - self.C @ x - self.e
@@ -115,11 +132,11 @@ class QuadraticBilevel(BilevelProblem):
 
     def psi(self, x):
         r = self.P @ (self.C @ x + self.e) - self.HpJ @ x
-        return self.beta * float(np.sum(np.cos(x))) + 0.5 * float(r @ r)
+        return self._ul(x) + 0.5 * float(r @ r)
 
     def grad_psi(self, x):
         r = self.P @ (self.C @ x + self.e) - self.HpJ @ x
-        return -self.beta * np.sin(x) + self.G.T @ r
+        return self._ul_grad(x) + self.G.T @ r
 
     def penalty_solution(self, x, sigma):
         """``argmin_y sigma f + g = (sigma I + H)^{-1} (sigma (C x + e) + J x)`` (exact linear solve)."""
@@ -174,6 +191,34 @@ def make_p2(rng: np.random.Generator, dx: int = 3, dy: int = 6, m: int = 2, beta
     C = rng.standard_normal((dy, dx))
     e = rng.standard_normal(dy)
     return QuadraticBilevel(A.T @ A, A.T @ M, M.T @ M, C, e, beta, "P2")
+
+
+def make_plateau(rng: np.random.Generator, eps: float, dy: int = 5) -> tuple[QuadraticBilevel, np.ndarray]:
+    """P6, the plateau instance on which the eps^-3 bound is attained by the analysis's schedule.
+
+    P1's strongly convex lower level ``g = y^T Q y / 2 - y^T B x`` (``dx = 1``) with
+    ``f = ||y - C x - e||^2 / 2 + beta * huber(x)``, ``C = Q^{-1} B``, so that ``y* - C x = 0`` and
+    ``psi(x) = ||e||^2 / 2 + beta huber(x)``: the lower level is coupled to ``x`` (the penalty term
+    of the hypergradient is O(1)), while ``psi`` has gradient exactly ``beta = 2 eps`` on ``x > 1``.
+    The start ``x0 = 1 - ln 2 + 1 / beta`` gives a fixed drop ``psi(x0) - min psi = 1 + O(eps)`` and a
+    fixed smoothness ``beta <= 1``: the problem stays in one (L, Delta) class while eps shrinks, as
+    the lower-bound instances for gradient descent do (Cartis, Gould & Toint 2010). Exact gradient
+    descent with step ``alpha`` reaches ``|psi'| <= eps`` after ``1 / (alpha beta^2)`` steps.
+
+    Returns
+    -------
+    (problem, x0)
+    """
+    if not 0 < eps < 0.5:
+        raise ValueError(f"the plateau instance needs 0 < eps < 0.5, got {eps}")
+    U = _orthogonal(rng, dy)
+    Q = (U * np.linspace(1.0, 10.0, dy)) @ U.T
+    Q = 0.5 * (Q + Q.T)
+    B = rng.standard_normal((dy, 1))
+    e = rng.standard_normal(dy)
+    beta = 2.0 * eps
+    problem = QuadraticBilevel(Q, B, np.zeros((1, 1)), np.linalg.solve(Q, B), e, beta, "P6", ul="huber")
+    return problem, np.array([1.0 - np.log(2.0) + 1.0 / beta])
 
 
 def p2_psi_sigma_reduced(problem: QuadraticBilevel, A: np.ndarray, M: np.ndarray, x: np.ndarray,
@@ -419,6 +464,328 @@ class DegenerateBilevel(BilevelProblem):
         return float(x[0] ** 2)
 
 
+# ---------------------------------------------------------------------------------------------- P8
+class JumpBilevel(BilevelProblem):
+    """P8, a solution set that jumps (the situation of the paper's Examples 1-2; our construction).
+
+    ``Y = [-1, 1]``, ``g = x^2 (y^2 - 1)^2 / 4``, ``f = (y - a)^2 / 2 + x`` with ``0 < a < 1``. Then
+    ``S(x) = {-1, 1}`` for ``x != 0`` and ``S(0) = [-1, 1]``, so ``psi(x) = (1 - a)^2 / 2 + x`` for
+    ``x != 0`` but ``psi(0) = 0``: psi jumps at 0 and the error-bound modulus ``2 x^2`` vanishes there.
+    """
+
+    name = "P8"
+    dx = 1
+    dy = 1
+
+    def __init__(self, a: float = 0.5):
+        self.a = float(a)
+
+    def f(self, x, y):
+        return 0.5 * float((y[0] - self.a) ** 2) + float(x[0])
+
+    def g(self, x, y):
+        return 0.25 * float(x[0] ** 2 * (y[0] ** 2 - 1.0) ** 2)
+
+    def grad_x_f(self, x, y):
+        return np.ones(1)
+
+    def grad_y_f(self, x, y):
+        return y - self.a
+
+    def grad_x_g(self, x, y):
+        return 0.5 * x * (y ** 2 - 1.0) ** 2
+
+    def grad_y_g(self, x, y):
+        return x ** 2 * (y ** 2 - 1.0) * y
+
+    def hess_yy_g(self, x, y):
+        return np.array([[x[0] ** 2 * (3.0 * y[0] ** 2 - 1.0)]])
+
+    def hess_xy_g(self, x, y):
+        return np.array([[2.0 * x[0] * (y[0] ** 2 - 1.0) * y[0]]])
+
+    def f_minimal_solution(self, x):
+        return np.ones(1) if x[0] != 0 else np.array([self.a])
+
+    def other_solution(self, x):
+        return -np.ones(1) if x[0] != 0 else np.array([self.a])
+
+    def g_excess(self, x, y):
+        return self.g(x, y)  # g* = 0
+
+    def psi(self, x):
+        return (0.5 * (1.0 - self.a) ** 2 if x[0] != 0 else 0.0) + float(x[0])
+
+    def grad_psi(self, x):
+        return np.ones(1)  # for x != 0
+
+    def penalty_solution(self, x, sigma, *, scan_points: int = 2001):
+        """Global minimizer of ``sigma f + g`` on [-1, 1]: dense scan, then Newton on the derivative."""
+        k = x[0] ** 2 / sigma
+        grid = np.linspace(-1.0, 1.0, scan_points)
+        y = grid[int(np.argmin(0.5 * (grid - self.a) ** 2 + 0.25 * k * (grid ** 2 - 1.0) ** 2))]
+        for _ in range(60):
+            slope = (y - self.a) + k * (y * y - 1.0) * y
+            step = slope / (1.0 + k * (3.0 * y * y - 1.0))
+            y = min(1.0, max(-1.0, y - step))
+            if abs(step) <= 1e-16:
+                break
+        return np.array([y])
+
+
+# ---------------------------------------------------------------------------------------------- P7
+class BoxBilevel(BilevelProblem):
+    """P7: a lower level constrained to the box ``Y = [-1, 1]^dy`` whose solution sits on its boundary.
+
+    ``g = ||y - B x||^2 / 2`` on ``Y``, ``f = ||y - C x - e||^2 / 2 + beta sum cos x_i``. The lower-level
+    solution is ``y* = clip(B x, -1, 1)``: components with ``|B x|_i > 1`` are active, with KKT
+    multipliers ``lambda_i = |B x|_i - 1 > 0`` (strict complementarity). ``psi = f(x, y*)`` and
+    ``grad psi = grad_x f + B^T P_free grad_y f`` (``P_free`` zeroes the active components).
+    """
+
+    name = "P7"
+
+    def __init__(self, B, C, e, beta: float = 1.0):
+        self.B, self.C, self.e = (np.ascontiguousarray(a, dtype=float) for a in (B, C, e))
+        self.beta = float(beta)
+        self.dy, self.dx = self.B.shape
+
+    def f(self, x, y):
+        return 0.5 * float(np.sum((y - self.C @ x - self.e) ** 2)) + self.beta * float(np.sum(np.cos(x)))
+
+    def g(self, x, y):
+        return 0.5 * float(np.sum((y - self.B @ x) ** 2))
+
+    def grad_x_f(self, x, y):
+        return -self.C.T @ (y - self.C @ x - self.e) - self.beta * np.sin(x)
+
+    def grad_y_f(self, x, y):
+        return y - self.C @ x - self.e
+
+    def grad_x_g(self, x, y):
+        return -self.B.T @ (y - self.B @ x)
+
+    def grad_y_g(self, x, y):
+        return y - self.B @ x
+
+    def hess_yy_g(self, x, y):
+        return np.eye(self.dy)
+
+    def hess_xy_g(self, x, y):
+        return -self.B.T
+
+    def constraints(self, y):
+        """``c(y) <= 0`` with ``c = (y - 1, -1 - y)`` (2 dy rows) and its Jacobian."""
+        eye = np.eye(self.dy)
+        return np.concatenate([y - 1.0, -1.0 - y]), np.vstack([eye, -eye])
+
+    def f_minimal_solution(self, x):
+        return np.clip(self.B @ x, -1.0, 1.0)
+
+    def other_solution(self, x):
+        return self.f_minimal_solution(x)  # the solution is unique
+
+    def g_excess(self, x, y):
+        r, r0 = y - self.B @ x, self.f_minimal_solution(x) - self.B @ x
+        return 0.5 * float(r @ r - r0 @ r0)
+
+    def psi(self, x):
+        return self.f(x, self.f_minimal_solution(x))
+
+    def grad_psi(self, x):
+        y = self.f_minimal_solution(x)
+        free = (np.abs(self.B @ x) < 1.0).astype(float)
+        return self.grad_x_f(x, y) + self.B.T @ (free * self.grad_y_f(x, y))
+
+    def penalty_solution(self, x, sigma):
+        # sigma ||y - z||^2 / 2 + ||y - B x||^2 / 2 is isotropic: its box minimizer is a clipped average
+        return np.clip((sigma * (self.C @ x + self.e) + self.B @ x) / (1.0 + sigma), -1.0, 1.0)
+
+
+def make_box(rng: np.random.Generator, dx: int = 2, dy: int = 4) -> BoxBilevel:
+    """P7 with ``B`` of scale 1.5 (so that some ``|B x|_i`` exceed 1 at ``x ~ U[-2, 2]^dx``), ``C``, ``e`` normal."""
+    return BoxBilevel(1.5 * rng.standard_normal((dy, dx)), rng.standard_normal((dy, dx)), rng.standard_normal(dy))
+
+
+def kkt_hypergradient(problem, x: np.ndarray, y: np.ndarray, tol: float = 1e-9) -> np.ndarray:
+    """Theorem 3.2 with lower-level constraints ``c(y) <= 0`` (card F2): the KKT-matrix form.
+
+    ``grad psi = grad_x f - [0, grad^2_xy g] (grad^2_(lambda, y) L)^+ [0; grad_y f]`` with
+    ``L = g + lambda_I^T c_I(y)`` over the active set ``I = {i : c_i(y) >= -tol}`` at ``sigma = 0``
+    (constraints that do not depend on ``x`` and are affine, so ``grad^2_yy L = grad^2_yy g``).
+    """
+    c, jac = problem.constraints(y)
+    A = jac[c >= -tol]
+    H = np.atleast_2d(problem.hess_yy_g(x, y))
+    k, dy = A.shape[0], H.shape[0]
+    kkt = np.block([[np.zeros((k, k)), A], [A.T, H]])
+    rhs = np.concatenate([np.zeros(k), problem.grad_y_f(x, y)])
+    w = np.linalg.pinv(kkt, rcond=PINV_RCOND, hermitian=True) @ rhs
+    cross = np.hstack([np.zeros((problem.dx, k)), problem.hess_xy_g(x, y)])
+    return problem.grad_x_f(x, y) - cross @ w
+
+
+def kkt_multipliers(problem, x: np.ndarray, y: np.ndarray, tol: float = 1e-9) -> np.ndarray:
+    """Least-squares multipliers of the active constraints: ``A_I^T lambda = -grad_y g`` (stationarity at sigma = 0)."""
+    c, jac = problem.constraints(y)
+    A = jac[c >= -tol]
+    if A.shape[0] == 0:
+        return np.zeros(0)
+    return np.linalg.lstsq(A.T, -problem.grad_y_g(x, y), rcond=None)[0]
+
+
+# --------------------------------------------------------------------------------- user problems
+class UserBilevel(BilevelProblem):
+    """A bilevel problem handed in as functions: ``f``, ``g`` and their first derivatives.
+
+    Parameters
+    ----------
+    f, g : callable ``(x, y) -> float``
+    grad_x_f, grad_y_f, grad_x_g, grad_y_g : callable ``(x, y) -> ndarray``
+    dx, dy : int
+    psi, grad_psi : callable ``x -> float / ndarray``, optional
+        Closed forms of the hyper-objective. Default: ``psi(x) = f(x, z*(x))`` with ``z*`` the inner
+        solution of ``min_y g`` (right when the lower-level solution is unique) and ``grad_psi`` by
+        central differences of ``psi`` (step ``fd_step``).
+    hess_yy_g, hess_xy_g : callable, optional
+        Second derivatives, used only by Theorem 3.2's formula and the gap coefficient (default:
+        central differences of ``grad_y g``).
+    y0 : ndarray, optional
+        Start of the inner solver (default zeros); ``bounds``: optional box for ``y`` (scipy format).
+    name : str
+
+    Notes
+    -----
+    The inner problems ``min_y sigma f + g`` and ``min_y g`` are solved by L-BFGS-B with the given
+    gradients to a gradient tolerance of ``inner_gtol`` (then Newton steps when ``hess_yy_g`` is given):
+    a local solver, so the lower level should have a unique (or error-bound) solution near ``y0``.
+    ``g - g*`` is the difference of two values of ``g`` -- it loses digits once it falls near
+    ``1e-16 |g|``, so keep ``sigma >= 1e-5`` for user problems.
+    """
+
+    def __init__(self, f, g, grad_x_f, grad_y_f, grad_x_g, grad_y_g, dx: int, dy: int, *, psi=None, grad_psi=None,
+                 hess_yy_g=None, hess_xy_g=None, y0=None, bounds=None, name: str = "user", inner_gtol: float = 1e-13,
+                 fd_step: float = 1e-5):
+        self._f, self._g = f, g
+        self._gxf, self._gyf, self._gxg, self._gyg = grad_x_f, grad_y_f, grad_x_g, grad_y_g
+        self.dx, self.dy, self.name = int(dx), int(dy), name
+        self._psi, self._grad_psi, self._hyy, self._hxy = psi, grad_psi, hess_yy_g, hess_xy_g
+        self.y0 = np.zeros(self.dy) if y0 is None else np.asarray(y0, dtype=float)
+        self.bounds, self.inner_gtol, self.fd_step = bounds, float(inner_gtol), float(fd_step)
+
+    def f(self, x, y):
+        return float(self._f(x, y))
+
+    def g(self, x, y):
+        return float(self._g(x, y))
+
+    def grad_x_f(self, x, y):
+        return np.asarray(self._gxf(x, y), dtype=float)
+
+    def grad_y_f(self, x, y):
+        return np.asarray(self._gyf(x, y), dtype=float)
+
+    def grad_x_g(self, x, y):
+        return np.asarray(self._gxg(x, y), dtype=float)
+
+    def grad_y_g(self, x, y):
+        return np.asarray(self._gyg(x, y), dtype=float)
+
+    def hess_yy_g(self, x, y):
+        """Given, or central differences of ``grad_y g`` in ``y`` (step 1e-6, symmetrized)."""
+        if self._hyy is not None:
+            return np.atleast_2d(np.asarray(self._hyy(x, y), dtype=float))
+        h = 1e-6
+        H = np.array([(self.grad_y_g(x, y + h * e) - self.grad_y_g(x, y - h * e)) / (2 * h) for e in np.eye(self.dy)])
+        return 0.5 * (H + H.T)
+
+    def hess_xy_g(self, x, y):
+        """Given, or central differences of ``grad_y g`` in ``x`` (dx x dy, entries d^2 g / dx_i dy_j)."""
+        if self._hxy is not None:
+            return np.atleast_2d(np.asarray(self._hxy(x, y), dtype=float))
+        h = 1e-6
+        return np.array([(self.grad_y_g(x + h * e, y) - self.grad_y_g(x - h * e, y)) / (2 * h)
+                         for e in np.eye(self.dx)])
+
+    def _solve(self, x, sigma):
+        """``argmin_y sigma f(x, y) + g(x, y)`` by L-BFGS-B from ``y0`` (``sigma = 0``: the lower level)."""
+        from scipy.optimize import minimize
+
+        def fun(y):
+            value = self.g(x, y) + (sigma * self.f(x, y) if sigma else 0.0)
+            grad = self.grad_y_g(x, y) + (sigma * self.grad_y_f(x, y) if sigma else 0.0)
+            return value, grad
+        res = minimize(fun, self.y0, jac=True, method="L-BFGS-B", bounds=self.bounds,
+                       options={"gtol": self.inner_gtol, "ftol": 1e-16, "maxiter": 20000, "maxcor": 30})
+        y = res.x
+        if self.bounds is None:  # polish: Newton steps with a central-difference Hessian of the gradient
+            for _ in range(3):
+                grad = fun(y)[1]
+                if not np.linalg.norm(grad) > 1e-15:
+                    break
+                h = 1e-6
+                H = np.array([(fun(y + h * e)[1] - fun(y - h * e)[1]) / (2 * h) for e in np.eye(self.dy)]).T
+                step = np.linalg.lstsq(0.5 * (H + H.T), grad, rcond=None)[0]
+                if fun(y - step)[0] > fun(y)[0] + 1e-14 * max(1.0, abs(fun(y)[0])):
+                    break
+                y = y - step
+        return y
+
+    def lower_level_solution(self, x):
+        return self._solve(x, 0.0)
+
+    def f_minimal_solution(self, x):
+        return self.lower_level_solution(x)
+
+    def other_solution(self, x):
+        return self.lower_level_solution(x)
+
+    def penalty_solution(self, x, sigma):
+        return self._solve(x, sigma)
+
+    def g_excess(self, x, y):
+        return self.g(x, y) - self.g(x, self.lower_level_solution(x))
+
+    def psi(self, x):
+        if self._psi is not None:
+            return float(self._psi(x))
+        return self.f(x, self.lower_level_solution(x))
+
+    def grad_psi(self, x):
+        if self._grad_psi is not None:
+            return np.asarray(self._grad_psi(x), dtype=float)
+        h = self.fd_step
+        return np.array([(self.psi(x + h * e) - self.psi(x - h * e)) / (2 * h) for e in np.eye(self.dx)])
+
+
+_USER_PROBLEMS: dict = {}
+
+
+def register_problem(name: str, factory) -> None:
+    """Make a problem available to the experiments under ``problem = name``.
+
+    ``factory(rng)`` returns ``(problem, x)``: a :class:`BilevelProblem` (e.g. a :class:`UserBilevel`)
+    and the point ``x`` where closeness is measured (also the start of the algorithms). The name
+    must identify the problem (it is part of the store key); the built-in names are reserved.
+    Registration lives in the process: run user problems with ``workers=1`` (or register them in a
+    module that the workers import).
+    """
+    if name in ("p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8"):
+        raise ValueError(f"{name!r} is a built-in problem name")
+    _USER_PROBLEMS[name] = factory
+
+
+def registered_problems() -> tuple[str, ...]:
+    """Names of the problems handed in with :func:`register_problem`."""
+    return tuple(_USER_PROBLEMS)
+
+
+def build_registered(name: str, rng: np.random.Generator):
+    """``(problem, x)`` of the registered problem ``name``."""
+    problem, x = _USER_PROBLEMS[name](rng)
+    return problem, np.asarray(x, dtype=float)
+
+
 # ------------------------------------------------------------------------------- penalty quantities
 def penalty_value(problem: BilevelProblem, x: np.ndarray, sigma: float) -> float:
     """``psi_sigma(x) = f(x, y_sigma) + (g(x, y_sigma) - g*(x)) / sigma`` at the inner minimizer ``y_sigma``."""
@@ -472,7 +839,7 @@ def make_problem(name: str, rng: np.random.Generator, **sizes) -> BilevelProblem
         return make_p1(rng, **sizes)
     if name == "p2":
         return make_p2(rng, **sizes)
-    fixed = {"p3": CircleBilevel, "p4": PBGDToy, "p5": DegenerateBilevel}
+    fixed = {"p3": CircleBilevel, "p4": PBGDToy, "p5": DegenerateBilevel, "p8": JumpBilevel}
     if name not in fixed:
         raise ValueError(f"unknown problem {name!r}; expected one of p1..p5")
     return fixed[name]()
