@@ -88,3 +88,89 @@ def test_property_symmetric_rates(n, r, extra, seed):
     exact = algorithms.symmetric_gd(M, direction[:, :r], eta=0.1, T=3000, err_stop=1e-12)
     sigma_r = problems.spectrum(r, 2.0)[-1]
     assert rates.fit_geometric(exact.t, exact["err"]).value == pytest.approx(np.log(1 - 0.1 * sigma_r), rel=0.05)
+
+
+def _near_optimum(seed=3, n=12, r=2, k=4, kappa=2.0):
+    """F, G with F G^T close to a rank-r target, balanced signal, tiny extra columns (as at the trigger)."""
+    rng = np.random.default_rng(seed)
+    M = problems.general_target(rng, n, n, r, kappa)
+    u, s, vt = np.linalg.svd(M)
+    F = np.hstack([u[:, :r] * np.sqrt(s[:r]), 1e-2 * rng.standard_normal((n, k - r))])
+    G = np.hstack([vt[:r].T * np.sqrt(s[:r]), 1e-3 * rng.standard_normal((n, k - r))])
+    F[:, :r] += 1e-3 * rng.standard_normal((n, r))
+    return M, F, G
+
+
+def test_one_step_balance_boost_keeps_the_product_balances_signal_and_boosts_extra():
+    M, F, G = _near_optimum()
+    residual = np.linalg.norm(F @ G.T - M)
+    F2, G2 = algorithms.one_step_balance_boost(F, G, residual)
+    np.testing.assert_allclose(F2 @ G2.T, F @ G.T, atol=1e-12)
+    f = np.linalg.norm(F2, axis=0)
+    g = np.linalg.norm(G2, axis=0)
+    d = np.linalg.svd(F @ G.T, compute_uv=False)[:4]
+    np.testing.assert_allclose(f[:2], g[:2], rtol=1e-10)                 # signal columns balanced
+    np.testing.assert_allclose(f[:2] * g[:2], d[:2], rtol=1e-10)
+    np.testing.assert_allclose(f[2:], np.sqrt(d[0]), rtol=1e-10)        # extra columns of F boosted
+    assert np.all(g[2:] < 1e-3)
+    delta = algorithms.imbalance(F2, G2)
+    assert np.linalg.eigvalsh(delta[2:, 2:]).min() > 0.9 * d[0]         # imbalance ~ sigma_1 on the extras
+
+
+def test_balance_boost_recovers_the_exact_parameterization_rate():
+    """Population, kappa = 2: after the step the rate is log(1 - eta sigma_r), not log(1 - eta sigma_r^2/sigma_1)."""
+    rng = np.random.default_rng(11)
+    M = problems.general_target(rng, 16, 16, 2, 2.0)
+    F0, G0 = problems.gaussian_factor(rng, 16, 4, 0.1), problems.gaussian_factor(rng, 16, 4, 0.1 / 3)
+    rates_by_step = {}
+    for name, step in (("boost", algorithms.one_step_balance_boost), ("equalize", algorithms.one_step_rebalance)):
+        trace = algorithms.asymmetric_gd(M, F0, G0, eta=0.1, T=4000, err_stop=1e-12, one_step_tau=1e-4,
+                                         special_step=step)
+        assert trace.scalars["trigger_t"] > 0
+        fit = rates.fit_geometric(trace.t, trace["err"], window=(trace.scalars["trigger_t"] + 20, None))
+        rates_by_step[name] = fit.value
+    assert rates_by_step["boost"] / np.log(1 - 0.1 * 0.5) == pytest.approx(1.0, abs=0.05)
+    assert rates_by_step["equalize"] / np.log(1 - 0.1 * 0.5) == pytest.approx(0.5, abs=0.06)
+
+
+def test_lambda_perp_initial_is_exact_on_the_worst_case_instance():
+    M, F0, G0 = problems.worst_case_instance(8, 2, 4, 2.0, 0.3)
+    U, V = problems.singular_basis(M, 2)
+    assert algorithms.lambda_perp_initial(F0, G0, U, V) == pytest.approx(8 / 9 * 0.09, rel=1e-12)
+    assert np.isnan(algorithms.lambda_perp_initial(F0[:, :2], G0[:, :2], U, V))
+
+
+def test_worst_case_rate_is_the_constructed_alpha_squared():
+    alpha, eta = 0.2, 0.1
+    M, F0, G0 = problems.worst_case_instance(6, 1, 2, 1.0, alpha)
+    trace = algorithms.asymmetric_gd(M, F0, G0, eta=eta, T=20000, err_stop=1e-12)
+    fitted = rates.fit_geometric(trace.t, trace["err"]).value
+    assert fitted / np.log(1 - eta * 8 / 9 * alpha ** 2) == pytest.approx(1.0, abs=2e-3)
+
+
+def test_worst_case_instance_rejects_bad_sizes():
+    with pytest.raises(ValueError, match="worst-case"):
+        problems.worst_case_instance(3, 2, 4, 2.0, 0.1)
+
+
+def test_lambda_perp_initial_predicts_the_random_init_rate():
+    """Small alpha, population: the rate from t = 0 quantities matches the fitted one to a few percent."""
+    from theorylab.sensing import experiments
+
+    config = experiments.AsymmetricConfig(n=20, r=2, k=4, alpha=0.1, eta=0.1, T=40000)
+    for seed in (0, 1):
+        trace = experiments.asym_gd(config, np.random.default_rng(np.random.SeedSequence(seed)))
+        assert trace.scalars["imbalance_min0"] > 0
+        fitted = rates.fit_geometric(trace.t, trace["err"]).value
+        assert fitted / np.log(1 - config.eta * trace.scalars["lambda_perp0"]) == pytest.approx(1.0, abs=0.05)
+        assert trace.scalars["imbalance_min0"] <= trace.scalars["lambda_perp0"] <= trace.scalars["imbalance_r1_0"]
+
+
+def test_config_names_a_bad_instance():
+    from theorylab.errors import ConfigError
+    from theorylab.sensing.experiments import AsymmetricConfig
+
+    with pytest.raises(ConfigError, match="instance"):
+        AsymmetricConfig(instance="bogus").validate()
+    with pytest.raises(ConfigError, match="instance"):
+        AsymmetricConfig(instance="worst_case", psd_target=True).validate()

@@ -85,12 +85,41 @@ def lambda_perp(F: np.ndarray, G: np.ndarray, r: int) -> float:
     return float(np.linalg.eigvalsh(null.T @ imbalance(F, G) @ null).min())
 
 
-def one_step_rebalance(F: np.ndarray, G: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The one-step modification, **inferred variant** (card A3 [D]; the paper's eq. (5.1) is unconfirmed).
+def lambda_perp_initial(F0: np.ndarray, G0: np.ndarray, U: np.ndarray, V: np.ndarray) -> float:
+    """Prediction of :func:`lambda_perp` from the initialization alone (t = 0; derived [D]).
 
-    ``F <- F P`` and ``G <- G P^{-T}`` with ``P = c (F^T F)^{-1/2}`` and ``c^2 = ||F G^T||_op``:
-    the product ``F G^T`` is unchanged, every singular value of ``F`` becomes ``c``, so the
-    imbalance on the extra ``k - r`` directions jumps from O(alpha^2) to about ``c^2``.
+    With a small initialization, GD first grows ``(F, G)`` along the top singular pairs of ``M*``
+    (the linear phase ``F <- F + eta M* G``, ``G <- G + eta M*^T F``), so the ``r``-dimensional part of
+    the ``k``-dimensional column space that ends up carrying the signal is the row space of
+    ``U^T F0 + V^T G0`` (``U``, ``V``: the target's singular vectors). Its orthogonal complement ``N0``
+    becomes the near-null right space of ``G``; the imbalance is conserved to first order, so
+    ``lambda_perp ~ lambda_min(N0^T Delta_0 N0)``. Exact in the limit alpha -> 0; O(alpha^2)
+    corrections otherwise.
+
+    Parameters
+    ----------
+    F0, G0 : ndarray of shape (n1, k), (n2, k)
+        The initial factors.
+    U, V : ndarray of shape (n1, r), (n2, r)
+        Left and right singular vectors of the target.
+    """
+    r, k = U.shape[1], F0.shape[1]
+    if k <= r:
+        return float("nan")
+    _, _, vt = np.linalg.svd(U.T @ F0 + V.T @ G0)
+    null = vt[r:k].T
+    return float(np.linalg.eigvalsh(null.T @ imbalance(F0, G0) @ null).min())
+
+
+def one_step_rebalance(F: np.ndarray, G: np.ndarray, residual_norm: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """The first **inferred** variant of the one-step step: equalize the singular values of ``F``.
+
+    ``F <- F P`` and ``G <- G P^{-T}`` with ``P = c (F^T F)^{-1/2}`` and ``c^2 = ||F G^T||_op``: the
+    product is unchanged and every singular value of ``F`` becomes ``c``. It removes the alpha
+    dependence but leaves the signal part unbalanced (``G``'s signal singular values become
+    ``sigma_i / c``), so the rate after the step is ``log(1 - eta sigma_r^2 / sigma_1)``, kappa times
+    slower than the exact parameterization. Kept as a mutant of the current step
+    (:func:`one_step_balance_boost`); ``residual_norm`` is ignored.
 
     Raises
     ------
@@ -107,9 +136,41 @@ def one_step_rebalance(F: np.ndarray, G: np.ndarray) -> tuple[np.ndarray, np.nda
     return np.ascontiguousarray(F @ P), np.ascontiguousarray(G @ P_inv_T)
 
 
+def one_step_balance_boost(F: np.ndarray, G: np.ndarray, residual_norm: float) -> tuple[np.ndarray, np.ndarray]:
+    """The one-step modification, **derived variant** [D] (the paper's eq. (5.1) could not be read).
+
+    Refactor the current product ``F G^T = (Q_F U_s) diag(d) (Q_G V_s)^T`` (thin QR of ``F`` and
+    ``G``, SVD of the ``k x k`` core ``R_F R_G^T``) and set
+
+    ``F <- Q_F U_s diag(f)``, ``G <- Q_G V_s diag(d / f)``, with ``f_j = sqrt(d_j)`` if
+    ``d_j > 2 * residual_norm`` (a signal direction: kept balanced) and ``f_j = sqrt(d_1)`` otherwise
+    (an extra direction: ``F``'s column is boosted to ``sqrt(||F G^T||_op)``, ``G``'s shrinks).
+
+    The product is unchanged. The threshold uses only observables: by Weyl's inequality the
+    ``k - r`` extra singular values of ``F G^T`` are at most ``||E||_op <= ||E||_F``, and
+    ``||E||_F <= ||A(E)|| / sqrt(1 - delta)`` under RIP, so ``2 ||A(F G^T) - y||`` separates them from
+    the signal values ``>= sigma_r - ||E||_op`` once the residual is small (the trigger). After the
+    step the signal part is balanced (as plain GD leaves it in the exact parameterization) and the
+    imbalance on the extra directions is ``sigma_1`` instead of O(alpha^2), so the local rate is the
+    exact-parameterization rate ``log(1 - eta sigma_r)``.
+
+    Parameters
+    ----------
+    F, G : ndarray of shape (n1, k), (n2, k)
+    residual_norm : float
+        ``||A(F G^T) - y||`` at the step.
+    """
+    qf, rf = np.linalg.qr(F)
+    qg, rg = np.linalg.qr(G)
+    u, d, vt = np.linalg.svd(rf @ rg.T)
+    f = np.where(d > 2.0 * residual_norm, np.sqrt(d), np.sqrt(d[0]))
+    return np.ascontiguousarray((qf @ u) * f), np.ascontiguousarray((qg @ vt.T) * (d / f))
+
+
 def asymmetric_gd(M_star: np.ndarray, F0: np.ndarray, G0: np.ndarray, *, eta: float, T: int,
                   operator: np.ndarray | None = None, err_stop: float = 0.0,
-                  one_step_tau: float | None = None, r: int | None = None) -> Trace:
+                  one_step_tau: float | None = None, r: int | None = None,
+                  special_step=one_step_balance_boost, kernel=None) -> Trace:
     """Asymmetric GD with simultaneous updates (algorithm A2), optionally with the one-step fix (A3).
 
     ``W_t = A*(A(F_t G_t^T) - y)``, ``F_{t+1} = F_t - eta W_t G_t``, ``G_{t+1} = G_t - eta W_t^T F_t``.
@@ -126,10 +187,16 @@ def asymmetric_gd(M_star: np.ndarray, F0: np.ndarray, G0: np.ndarray, *, eta: fl
     err_stop : float
         Stop at this error (round-off floor).
     one_step_tau : float, optional
-        Apply :func:`one_step_rebalance` once, at the first t with
+        Apply ``special_step`` once, at the first t with
         ``||A(F G^T) - y||^2 / ||y||^2 <= tau`` (observable quantities only).
     r : int, optional
         Target rank, used for the scalar ``lambda_perp``.
+    special_step : callable
+        ``special_step(F, G, residual_norm) -> (F, G)``, the step that replaces one GD step
+        (default :func:`one_step_balance_boost`).
+    kernel : callable, optional
+        The GD loop, with the signature of ``_kernels.asymmetric_gd`` (default); the mutants of
+        :mod:`theorylab.sensing.mutants` substitute a broken one.
 
     Returns
     -------
@@ -148,12 +215,13 @@ def asymmetric_gd(M_star: np.ndarray, F0: np.ndarray, G0: np.ndarray, *, eta: fl
     scalars = {"imbalance_min0": float(np.linalg.eigvalsh(imbalance(F, G)).min()), "trigger_t": -1}
     err, loss = np.empty(T + 1), np.empty(T + 1)
     stop_ratio = -1.0 if one_step_tau is None else float(one_step_tau)
-    count, status = _kernels.asymmetric_gd(F, G, M_star, A, float(eta), int(T), float(err_stop), stop_ratio,
+    kernel = _kernels.asymmetric_gd if kernel is None else kernel
+    count, status = kernel(F, G, M_star, A, float(eta), int(T), float(err_stop), stop_ratio,
                                            float(y @ y), err, loss, 0)
     if status == _kernels.TRIGGERED and count <= T:
         scalars["trigger_t"] = count - 1
-        F, G = one_step_rebalance(F, G)
-        more, status = _kernels.asymmetric_gd(F, G, M_star, A, float(eta), int(T - count), float(err_stop), -1.0,
+        F, G = special_step(F, G, float(np.sqrt(2.0 * loss[count - 1])))
+        more, status = kernel(F, G, M_star, A, float(eta), int(T - count), float(err_stop), -1.0,
                                               float(y @ y), err, loss, count)
         count += more
     if r is not None:

@@ -75,17 +75,24 @@ class AsymmetricConfig(SensingConfig):
         Start from ``G_0 = F_0`` (the C5 control), instead of ``G_0 = (alpha / 3) G~``.
     one_step_tau : float
         Trigger of the one-step modification (0 = plain GD).
+    instance : {"random", "worst_case"}
+        ``random``: Gaussian target and init; ``worst_case``: the deterministic diagonal instance of
+        :func:`problems.worst_case_instance` (rate ``(8/9) alpha^2``).
     """
 
     psd_target: bool = False
     balanced: bool = False
     one_step_tau: float = 0.0
+    instance: str = "random"
 
     def validate(self) -> None:
         super().validate()
         require(0 <= self.one_step_tau < 1, "one_step_tau", "a residual ratio in [0, 1) (0 = off)", self.one_step_tau)
         require(not (self.balanced and not self.psd_target), "balanced",
                 "false unless psd_target is true (G0 = F0 only makes sense for a symmetric target)", self.balanced)
+        require(self.instance in ("random", "worst_case"), "instance", "'random' or 'worst_case'", self.instance)
+        require(self.instance == "random" or not (self.psd_target or self.balanced), "instance",
+                "'random' when psd_target or balanced is set", self.instance)
 
 
 def _operator(rng: np.random.Generator, config: SensingConfig, symmetric: bool) -> np.ndarray | None:
@@ -104,21 +111,49 @@ def sym_gd(config: SensingConfig, rng: np.random.Generator) -> Trace:
     return trace
 
 
-@experiment("sensing_asym_gd", paper=PAPER, config=AsymmetricConfig, version=2)
+def asym_instance(config: AsymmetricConfig, rng: np.random.Generator):
+    """Target, initial factors and operator of an asymmetric run (shared with the mutants).
+
+    Returns
+    -------
+    M_star, F0, G0, operator
+        ``operator`` is None for the population operator.
+    """
+    target_rng, init_rng, operator_rng = rng.spawn(3)
+    if config.instance == "worst_case":
+        M_star, F0, G0 = problems.worst_case_instance(config.n, config.r, config.k, config.kappa, config.alpha)
+    else:
+        if config.psd_target:
+            M_star = problems.psd_target(target_rng, config.n, config.r, config.kappa)
+        else:
+            M_star = problems.general_target(target_rng, config.n, config.n, config.r, config.kappa)
+        f_rng, g_rng = init_rng.spawn(2)
+        F0 = problems.gaussian_factor(f_rng, config.n, config.k, config.alpha)
+        G0 = F0.copy() if config.balanced else problems.gaussian_factor(g_rng, config.n, config.k, config.alpha / 3)
+    return M_star, F0, G0, _operator(operator_rng, config, config.psd_target)
+
+
+def initial_scalars(config: SensingConfig, M_star: np.ndarray, F0: np.ndarray, G0: np.ndarray) -> dict:
+    """Quantities known at t = 0 that predict the rate: the imbalance spectrum and ``lambda_perp0``.
+
+    ``imbalance_min0`` = lambda_min(Delta_0), ``imbalance_r1_0`` = its (r+1)-th smallest eigenvalue
+    (``lambda_perp`` lies between the two by Cauchy interlacing, if Delta is conserved), and
+    ``lambda_perp0`` = :func:`algorithms.lambda_perp_initial`.
+    """
+    mu = np.linalg.eigvalsh(algorithms.imbalance(F0, G0))
+    U, V = problems.singular_basis(M_star, config.r)
+    return {"imbalance_min0": float(mu[0]), "imbalance_r1_0": float(mu[min(config.r, config.k - 1)]),
+            "lambda_perp0": algorithms.lambda_perp_initial(F0, G0, U, V),
+            "sigma_r": float(problems.spectrum(config.r, config.kappa)[-1])}
+
+
+@experiment("sensing_asym_gd", paper=PAPER, config=AsymmetricConfig, version=3)
 def asym_gd(config: AsymmetricConfig, rng: np.random.Generator) -> Trace:
     """Asymmetric GD on F G^T, init (alpha, alpha/3), optionally the one-step fix (A2, A3)."""
-    target_rng, init_rng, operator_rng = rng.spawn(3)
-    if config.psd_target:
-        M_star = problems.psd_target(target_rng, config.n, config.r, config.kappa)
-    else:
-        M_star = problems.general_target(target_rng, config.n, config.n, config.r, config.kappa)
-    f_rng, g_rng = init_rng.spawn(2)
-    F0 = problems.gaussian_factor(f_rng, config.n, config.k, config.alpha)
-    G0 = F0.copy() if config.balanced else problems.gaussian_factor(g_rng, config.n, config.k, config.alpha / 3)
-    trace = algorithms.asymmetric_gd(M_star, F0, G0, eta=config.eta, T=config.T,
-                                     operator=_operator(operator_rng, config, config.psd_target),
+    M_star, F0, G0, operator = asym_instance(config, rng)
+    trace = algorithms.asymmetric_gd(M_star, F0, G0, eta=config.eta, T=config.T, operator=operator,
                                      err_stop=config.err_stop, one_step_tau=config.one_step_tau or None, r=config.r)
-    trace.scalars["sigma_r"] = float(problems.spectrum(config.r, config.kappa)[-1])
+    trace.scalars.update(initial_scalars(config, M_star, F0, G0))
     return trace
 
 
@@ -168,6 +203,8 @@ def _figure_rate_vs_alpha(ctx, outdir) -> list:
                            for runs in grid])
         plotting.band(ax, alphas, fitted.T, label=label)
     ax.plot(alphas, 0.06 * alphas ** 2, "k--", linewidth=1, label="slope 2 (alpha^2)")
+    exact = -np.log(1 - asym.eta * problems.spectrum(asym.r, asym.kappa)[-1])
+    ax.axhline(exact, color="0.5", linestyle=":", linewidth=1, label="log(1 - eta sigma_r) (exact param.)")
     ax.set(xscale="log", yscale="log", xlabel="initialization scale alpha", ylabel="|log-rate| per iteration",
            title="asymmetric GD: rate vs alpha (median, 10-90% of 5 seeds)")
     ax.set_xticks(alphas, [f"{a:g}" for a in alphas])
@@ -189,6 +226,6 @@ def _figure_one_step(ctx, outdir) -> list:
             plotting.band(ax, t, err, label=f"{name}, alpha = {alpha}", stopped_below=True)
             ax.lines[-1].set_linestyle(style)
     ax.set(yscale="log", xscale="log", ylim=(1e-12, 10), xlabel="iteration t", ylabel="||F G^T - M*||_F",
-           title="one-step modification (inferred variant) vs plain GD")
+           title="one-step modification (derived variant) vs plain GD")
     ax.legend()
     return plotting.save(fig, outdir, "one_step_vs_plain")
