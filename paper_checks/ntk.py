@@ -14,6 +14,7 @@ import numpy as np
 from theorylab import Bound, Claim, Close, Geometric, Paper, Scaling, rates
 from theorylab.ntk import analytic
 from theorylab.ntk import experiments as ntk
+from theorylab.ntk import mutants as _mutants  # noqa: F401  registers mutants
 from theorylab.rates import estimate_from_values
 from theorylab.trace import stack
 
@@ -120,21 +121,39 @@ C2_ALTERNATIVES = c2_alternatives()
 
 def measure_c2(ctx):
     traces = ctx.runs("ntk_init_output", depth=4, beta=0.1, n_points=8)
+    nets = ctx.config("ntk_init_output").nets
     return estimate_from_values([trace["cov_ratio"][0] for trace in traces],
-                                method="<C_hat, Sigma>_F / <Sigma, Sigma>_F per seed (C_hat over 200 nets)")
+                                method=f"<C_hat, Sigma>_F / <Sigma, Sigma>_F per seed (C_hat over {nets} nets)")
 
 
 # -- C3: empirical NTK at initialization ------------------------------------------------------
+def output_bias_distance(depth: int = 4, beta: float = 0.1, n_points: int = 16) -> float:
+    """``||beta^2 1||_F / ||Theta_inf||_F``: the relative bias of an empirical NTK that drops the output bias term.
+
+    The smallest whole-layer term of the NTK sum is larger (16%); this is the size of bias the C3
+    rival stands for (a kernel converging to Theta_inf minus one of its terms).
+    """
+    limit = analytic.ntk(analytic.equispaced_circle(n_points), depth=depth, beta=beta)
+    return float(beta**2 * n_points / np.linalg.norm(limit))
+
+
+OUTPUT_BIAS_DISTANCE = output_bias_distance()
+
+
 def measure_c3(ctx):
     traces = ctx.runs("ntk_init_kernel")
     widths, err = stack(traces, "rel_err")
-    _, diag = stack(traces, "diag_rel_err")
+    _, diag = stack(traces, "diag_rms")
+    _, bias = stack(traces, "bias")
     return {"frobenius_exponent": rates.across_seeds(rates.fit_power_law, widths, err, window=(None, None)),
-            "diagonal_exponent": rates.across_seeds(rates.fit_power_law, widths, diag, window=(None, None))}
+            "diagonal_exponent": rates.across_seeds(rates.fit_power_law, widths, diag, window=(None, None)),
+            "bias_widest": estimate_from_values(bias[:, -1], method=f"||mean_m Theta_hat_m - Theta_inf||_F / "
+                                                f"||Theta_inf||_F, Monte Carlo term removed, width {int(widths[-1])}")}
 
 
 # -- C4 / C6: training on x1 * x2 -------------------------------------------------------------
 TRAIN_WIDTHS = (64, 128, 256, 512)
+RATIO_8X = 8.0 ** -0.25  # gap(8n) / gap(n) when the gap decays like n^-1/4 (C6's slope band edge)
 
 
 def final_values(grid, metric: str) -> np.ndarray:
@@ -142,14 +161,25 @@ def final_values(grid, metric: str) -> np.ndarray:
     return np.array([[trace[metric][-1] for trace in runs] for runs in grid]).T
 
 
+def sup_values(grid, metric: str) -> np.ndarray:
+    """``values[s, w]``: the largest value over the recorded steps ``t <= T``, seed s, width w."""
+    return np.array([[np.max(trace[metric]) for trace in runs] for runs in grid]).T
+
+
 def measure_c4(ctx):
-    change = final_values(ctx.grid("ntk_train", "width", TRAIN_WIDTHS), "kernel_change")
-    return rates.across_seeds(rates.fit_power_law, TRAIN_WIDTHS, change, window=(None, None))
+    grid = ctx.grid("ntk_train", "width", TRAIN_WIDTHS)
+    change = sup_values(grid, "kernel_change")
+    return {"change_exponent": rates.across_seeds(rates.fit_power_law, TRAIN_WIDTHS, change, window=(None, None)),
+            "distance_exponent": rates.across_seeds(rates.fit_power_law, TRAIN_WIDTHS, sup_values(grid, "kernel_err"),
+                                                    window=(None, None))}
 
 
 def measure_c6(ctx):
     gap = final_values(ctx.grid("ntk_train", "width", TRAIN_WIDTHS), "gap")
     return {"width_exponent": rates.across_seeds(rates.fit_power_law, TRAIN_WIDTHS, gap, window=(None, None)),
+            "ratio_8x": estimate_from_values(gap[:, -1] / gap[:, 0],
+                                             method=f"gap at width {TRAIN_WIDTHS[-1]} / gap at width {TRAIN_WIDTHS[0]}"),
+            "late_exponent": rates.across_seeds(rates.fit_power_law, TRAIN_WIDTHS[-3:], gap[:, -3:], window=(None, None)),
             "gap_narrowest": estimate_from_values(gap[:, 0], method=f"relative L2 gap at width {TRAIN_WIDTHS[0]}"),
             "gap_widest": estimate_from_values(gap[:, -1], method=f"relative L2 gap at width {TRAIN_WIDTHS[-1]}")}
 
@@ -192,16 +222,61 @@ def measure_c7(ctx):
     return {"rate": rate, "max_deviation": deviation}
 
 
+# -- C9: Gaussianity at initialization (Prop. 1) ------------------------------------------------
+def measure_c9(ctx):
+    traces = ctx.runs("ntk_init_kurtosis")
+    widths, kurt = stack(traces, "excess_kurtosis")
+    _, var = stack(traces, "variance_ratio")
+    return {"kurtosis_exponent": rates.across_seeds(rates.fit_power_law, widths, kurt, window=(None, None)),
+            "width_times_kurtosis_widest": estimate_from_values(widths[-1] * kurt[:, -1],
+                                                                method=f"n * excess kurtosis at width {int(widths[-1])}"),
+            "variance_ratio_widest": estimate_from_values(var[:, -1], method="E f(x0)^2 / Sigma(x0, x0), widest net")}
+
+
+# -- C10: the t -> infinity limit over initializations (Sec. 5) ---------------------------------
+def c10_prior_variance_coeff() -> float:
+    """``<Sigma(x, x), v_ntk> / <v_ntk, v_ntk>``: the variance statistic if training did not condition on the data."""
+    ref = ntk.posterior_targets(ntk.PosteriorConfig())
+    return float(ref["prior_var"] @ ref["var_ntk"] / (ref["var_ntk"] @ ref["var_ntk"]))
+
+
+def c10_nngp_variance_coeff() -> float:
+    """The variance statistic if the variance were the NNGP posterior's."""
+    ref = ntk.posterior_targets(ntk.PosteriorConfig())
+    return float(ref["var_nngp"] @ ref["var_ntk"] / (ref["var_ntk"] @ ref["var_ntk"]))
+
+
+C10_PRIOR_VAR, C10_NNGP_VAR = c10_prior_variance_coeff(), c10_nngp_variance_coeff()
+C10_PRIOR_SD = float(np.sqrt(analytic.diagonal(1.0, 2, depth=4, beta=0.1)[0]))  # unit-norm inputs
+
+
+def measure_c10(ctx):
+    traces = ctx.runs("ntk_limit_posterior")
+    nets = ctx.config("ntk_limit_posterior").nets
+    value = lambda key: [trace[key][0] for trace in traces]  # noqa: E731
+    return {"mean_coeff": estimate_from_values(value("mean_coeff"), method=f"<m_hat - m_nngp, m_ntk - m_nngp> / "
+                                               f"||m_ntk - m_nngp||^2, m_hat over {nets} trained nets"),
+            "mean_rel_err": estimate_from_values(value("mean_rel_err"), method="||m_hat - m_ntk|| / ||m_ntk||"),
+            "var_coeff": estimate_from_values(value("var_coeff"), method="<v_hat, v_ntk> / <v_ntk, v_ntk>"),
+            "train_sd_ratio": estimate_from_values(np.array(value("train_sd")) / C10_PRIOR_SD,
+                                                   method="max sd over nets of f_T at the training points / "
+                                                          "prior sd sqrt(Sigma(x, x))")}
+
+
 CLAIMS = [
     Claim(PAPER.slug, "C1", "The limit kernels Theta^(L)_inf and Sigma^(L) of deep ReLU nets (arc-cosine recursion) "
           "reproduce the golden values", "Prop. 1, Thm. 1 [paper]; golden table card 3.4 [measured vs neural-tangents]",
           measure_c1,
           predicted=[Close(0.0, atol=TABLE_ROUNDING, on="table"), Close(0.0, atol=1e-12, on="exact")],
-          controls=[Close(0.0, atol=TABLE_ROUNDING, on="depth_plus_one"),
+          controls=[Close(0.0, atol=TABLE_ROUNDING, on="depth_plus_one",
+                          rival="Arora et al. 2019 (NeurIPS), L counts hidden layers: one weight matrix more than "
+                                "Jacot's L"),
                     Close(0.0, atol=TABLE_ROUNDING, on="depth_minus_one"),
                     Close(0.0, atol=TABLE_ROUNDING, on="beta_swapped")],
           rationale="Deterministic, float64. The card's table is printed to 8 decimals, so it can only be matched "
-                    "to its rounding, 5e-9 (measured max deviation 2.7e-9); the 1e-12 check is against entries "
+                    "to its rounding, 5e-9 (measured max deviation 4.9e-9, at (L, beta) = (2, 0.1), angle pi/4; "
+                    "tests/ntk/test_analytic.py checks every entry against a 50-digit mpmath recursion at 1e-13, "
+                    "so the deviation is the table's rounding); the 1e-12 check is against entries "
                     "known exactly: diagonals (closed form, depths 1-6, beta in {0, 0.1, 1}, non-unit inputs), "
                     "the depth-1 linear kernel, and depth 2 / beta 0 at orthogonal and antipodal inputs "
                     "(measured max ~1e-16). Controls: the same table against the kernel at depth L+1, L-1, "
@@ -209,44 +284,85 @@ CLAIMS = [
     Claim(PAPER.slug, "C2", "At initialization the output's covariance is the NNGP kernel Sigma^(L)",
           "Prop. 1 [paper]; test design [inferred, card V3]", measure_c2,
           predicted=Close(1.0, rtol=0.15),
-          controls=[Close(C2_ALTERNATIVES["ntk"], rtol=0.15), Close(C2_ALTERNATIVES["depth_minus_one"], rtol=0.15),
-                    Close(C2_ALTERNATIVES["depth_plus_one"], rtol=0.15)],
-          rationale="Width 128, L = 4, beta = 0.1, 8 equispaced circle points; per seed the second moment of "
-                    "f(X) over 200 independent nets, projected on Sigma: <C_hat, Sigma>/<Sigma, Sigma> (1 if the "
-                    "covariance is Sigma). Monte Carlo sd per seed ~0.1 (16 seeds at widths 32/128/512: medians "
-                    "1.00/1.06/0.94), so rtol 0.15 is ~3 sd of the median of 6. The diagonal variance equals "
-                    "Sigma at every width (E[relu(z)^2] = E[z^2]/2 for symmetric z); off-diagonal terms carry an "
-                    "O(1/n) bias. Controls: the statistic if the covariance were the NTK (2.24) or Sigma at "
-                    "depth 3 (1.51) or 5 (0.69). Gaussianity itself (the 'GP' part) is not tested."),
+          controls=[Close(C2_ALTERNATIVES["ntk"], rtol=0.15,
+                          rival="the NTK Theta taken for the output covariance (Thm. 1 vs Prop. 1 of the paper)"),
+                    Close(C2_ALTERNATIVES["depth_minus_one"], rtol=0.15),
+                    Close(C2_ALTERNATIVES["depth_plus_one"], rtol=0.15,
+                          rival="Arora et al. 2019 / Lee et al. 2018 (ICLR) layer count: Sigma one layer deeper")],
+          rationale="Width 64 (quick; 256 in the paper profile), L = 4, beta = 0.1, 8 equispaced circle points; "
+                    "per seed the second moment of f(X) over 3000 independent nets (was 200), projected on Sigma: "
+                    "<C_hat, Sigma>/<Sigma, Sigma> (1 if the covariance is Sigma). The Monte Carlo sd per seed is "
+                    "~sqrt(2/nets) (the 8 outputs are strongly correlated): 0.1 with 200 nets, whose interval "
+                    "[0.91, 1.08] sat 0.7 interval widths from the depth-5 rival; 3000 nets give ~0.025. Width 64 "
+                    "keeps the 18000 nets cheap; the diagonal variance equals Sigma at every width (E[relu(z)^2] = "
+                    "E[z^2]/2 for symmetric z) and off-diagonal terms carry an O(1/n) bias (16 seeds at widths "
+                    "32/128/512: medians 1.00/1.06/0.94). rtol 0.15 unchanged. Rivals: the NTK read as the "
+                    "covariance (2.24) and Sigma one layer deeper (0.69, the hidden-layer count of Arora et al.); "
+                    "Sigma at depth 3 (1.51) is an extra control. Gaussianity (the 'GP' part): claim C9."),
     Claim(PAPER.slug, "C3", "The empirical NTK at initialization converges to Theta_inf: the relative Frobenius "
-          "error scales like width^-1/2", "Thm. 1 [paper]; rate [measured, card C3]", measure_c3,
-          predicted=[Scaling(-0.5, tol=0.15, parameter="width"),
-                     Scaling(-0.5, tol=0.25, parameter="width", on="diagonal_exponent")],
-          controls=[Scaling(0.0, tol=0.15, parameter="width"), Scaling(-1.0, tol=0.15, parameter="width")],
-          rationale="L = 4, beta = 0.1, 16 equispaced circle points, widths 64-512. One seed = the mean error of "
-                    "16 independent nets per width (a card repetition); the slope is fitted over all widths, "
-                    "per seed, 8 seeds. Per-seed slopes: sd 0.056, median -0.48 over 16 seeds (card: -0.465, "
-                    "range -0.55..-0.41), so tol 0.15 is ~3 sd of one seed and ~6 sd of the median; the "
-                    "controls 0 (no convergence) and -1 (a 1/n fluctuation) are >= 0.35 away. The diagonal "
-                    "entry Theta(x0, x0) alone is noisier (per-seed sd 0.13): tol 0.25."),
-    Claim(PAPER.slug, "C4", "During training the NTK changes less for wider nets, at least as fast as width^-1/2",
-          "Thm. 2 (-> 0) [paper]; n^-1/2 upper bound Lee et al. 2019 [recalled]; ~1/n [measured]", measure_c4,
-          predicted=Bound(upper=-0.4, label="width exponent of the kernel change"),
-          controls=[Scaling(0.0, tol=0.25, parameter="width"), Scaling(-0.5, tol=0.15, parameter="width")],
+          "error scales like width^-1/2 and the expected kernel has no bias left at large width",
+          "Thm. 1 [paper]; rate [measured, card C3]", measure_c3,
+          predicted=[Scaling(-0.5, tol=0.1, parameter="width"),
+                     Scaling(-0.5, tol=0.1, parameter="width", on="diagonal_exponent"),
+                     Bound(upper=0.03, on="bias_widest", label="relative bias of E Theta_hat at the widest net")],
+          controls=[Scaling(-0.25, tol=0.1, parameter="width",
+                            rival="Arora et al. 2019 (NeurIPS) Thm. 3.1: eps ~ n^(-1/4) is the proven guarantee"),
+                    Scaling(-0.25, tol=0.1, parameter="width", on="diagonal_exponent",
+                            rival="Arora et al. 2019 (NeurIPS) Thm. 3.1, per entry: n^(-1/4)"),
+                    Bound(lower=OUTPUT_BIAS_DISTANCE, on="bias_widest",
+                          label="constant bias (empirical NTK without its output-bias term)",
+                          rival="a kernel converging to Theta_inf minus one term (the issue-18 counterexample)"),
+                    Scaling(0.0, tol=0.1, parameter="width"), Scaling(-1.0, tol=0.1, parameter="width")],
+          rationale="L = 4, beta = 0.1, 16 equispaced circle points, widths 32-1024 (was 64-512: the diagonal "
+                    "exponent's interval [-0.76, -0.42] straddled its band; a 32x range cuts the slope's sd by "
+                    "~0.6). One seed = 32 independent nets per width (was 16), 8 seeds, slope over all widths. "
+                    "Three estimates, all distances to the analytic kernel: the mean per-net relative Frobenius "
+                    "error (per-seed slopes -0.52..-0.50), the rms over nets and all 16 diagonal entries of "
+                    "Theta_hat(x,x)/Theta(x,x) - 1 (was one entry's mean abs error, per-seed sd 0.13; now ~0.01), "
+                    "and the bias of the net-averaged kernel with the Monte Carlo term S/(M(M-1)) subtracted. "
+                    "The per-net error alone passes a kernel with a constant bias (issue 18: slope -0.46), so the "
+                    "bias is tested directly: 0.097 at width 32 (an O(1/n) bias, ~3/n); at width 1024 the "
+                    "estimator's noise is ~1.4 e^2 / M in the squared bias (e = 0.09 the per-net error), i.e. "
+                    "~0.02 in the bias with 16 nets (one seed reached 0.046) and ~0.01 with 32; band <= 0.03, "
+                    "below half the rival's 0.071. Rival for it: a kernel missing its output-bias term "
+                    f"beta^2 (relative distance {OUTPUT_BIAS_DISTANCE:.3f}; whole-layer terms are 16-43%); a "
+                    "missing hidden-layer beta^2 term (0.4-2.6%) is below what 16 nets x 8 seeds resolve. "
+                    "Rival for the exponents: the n^-1/4 guarantee of Arora et al., band as wide as ours (0.1; "
+                    "narrowed from 0.15, which the interval now allows); controls 0 and -1 are extra."),
+    Claim(PAPER.slug, "C4", "During training the NTK stays at its initial value uniformly in t <= T: "
+          "sup_t ||Theta_hat_t - Theta_hat_0|| shrinks at least as fast as width^-1/2",
+          "Thm. 2 (-> 0 uniformly on [0, T]) [paper]; n^-1/2 upper bound Lee et al. 2019 [recalled]; ~1/n [measured]",
+          measure_c4,
+          predicted=[Bound(upper=-0.4, on="change_exponent", label="width exponent of sup_t kernel change"),
+                     Bound(upper=-0.4, on="distance_exponent", label="width exponent of sup_t ||Theta_hat_t - Theta_inf||")],
+          controls=[Scaling(-0.5, tol=0.15, parameter="width", on="change_exponent",
+                            rival="Lee et al. 2019 (NeurIPS) Thm. 2.1: ||Theta_t - Theta_0|| = O(n^-1/2), read as the rate"),
+                    Scaling(0.0, tol=0.25, parameter="width", on="change_exponent"),
+                    Scaling(0.0, tol=0.25, parameter="width", on="distance_exponent",
+                            rival="no convergence: ReLU is outside Thm. 2's hypotheses (twice differentiable sigma)")],
           rationale="200 full-batch GD steps, lr 1, on f*(x) = x1 x2 with 16 N(0, I_2) inputs (paper Fig. 1 "
-                    "task), widths 64-512, 6 seeds; statistic ||Theta_hat_T - Theta_hat_0||_F / ||Theta_hat_0||_F "
-                    "on 16 circle points + the training points, slope per seed over all widths. "
-                    "Measured per-seed sd 0.18 (median of 6: ~0.09), median -0.95 (card -0.88/-0.90), "
-                    "consistent with the O(1/n) of Dyer & Gur-Ari / Huang & Yau. The n^-1/2 rate is an upper "
-                    "bound, so the law is one-sided: slope <= -0.5, with 0.1 allowance for the median's sd. "
-                    "Controls: no decay with width (0), and the two-sided reading 'change ~ n^-1/2' (-0.5 +- 0.15), "
-                    "which the measured slope rejects."),
+                    "task), widths 64-512, 8 seeds, each the mean over 4 independent nets on the seed's data "
+                    "(was 1 net: per-seed slope sd 0.18). Thm. 2 is uniform in t <= T, so the statistics are "
+                    "sups over the recorded steps 0, 20, ..., 200 (was the value at t = T only): "
+                    "sup_t ||Theta_hat_t - Theta_hat_0||_F / ||Theta_hat_0||_F and sup_t ||Theta_hat_t - "
+                    "Theta_inf||_F / ||Theta_inf||_F on 16 circle points + the training points; slope per seed over "
+                    "all widths. The change decays like ~1/n (card -0.88/-0.90; Dyer & Gur-Ari, Huang & Yau); the "
+                    "n^-1/2 rate is an upper bound, so the law is one-sided (<= -0.4). The distance to Theta_inf "
+                    "is dominated by the n^-1/2 initial fluctuation (C3). Rival: Lee et al.'s n^-1/2 read as a "
+                    "two-sided rate (-0.5 +- 0.15), which the ~1/n change rejects; 'no decay' is the rival of the "
+                    "distance (ReLU is outside the theorem). The separation from Lee et al.'s rate is ~0.85, below "
+                    "1: the interval of the change exponent (8 seeds x 4 nets, ~[-1.06, -0.84]) is about as wide "
+                    "as its gap to -0.65, because width 64 is far from lazy (its kernel moves by ~70%) and its "
+                    "per-seed change varies most; more nets at width 64 or a 1024-wide net (2.3 s per run) would "
+                    "separate it but do not fit the quick budget (paper profile: 8 nets per seed)."),
     Claim(PAPER.slug, "C5", "Theta_inf is positive definite on the sphere for depth >= 3 or beta > 0; depth 2 "
           "with beta = 0 is singular on the circle", "Prop. 2 [paper]; singular case [measured, card C5]",
           measure_c5,
           predicted=[Bound(lower=1e-8, on=name, label=f"lambda_min/lambda_max ({name})")
                      for name in ("depth2_beta0.1", "depth3_beta0", "depth4_beta0.1")],
-          controls=[Bound(lower=1e-8, on="depth2_beta0", label="lambda_min/lambda_max (depth 2, beta 0)"),
+          controls=[Bound(lower=1e-8, on="depth2_beta0", label="lambda_min/lambda_max (depth 2, beta 0)",
+                          rival="Prop. 2 read without the paper's beta > 0: depth 2, no bias (odd harmonics >= 3 "
+                                "vanish; Bietti & Mairal 2019, NeurIPS)"),
                     Bound(lower=1e-8, on="depth1_beta0.1", label="lambda_min/lambda_max (depth 1, linear)")],
           rationale="16 equispaced points on the unit circle, deterministic. Positive definite means lambda_min > 0; "
                     "eigvalsh is accurate to ~1e-15 lambda_max, so 1e-8 relative separates 'positive' from "
@@ -254,41 +370,111 @@ CLAIMS = [
                     "2.5e-2). Controls: depth 2 / beta 0 (odd harmonics >= 3 vanish; ratio ~1e-16) and the "
                     "depth-1 linear kernel (rank n0 + 1 = 3)."),
     Claim(PAPER.slug, "C6", "The trained network's outputs approach the Theta_inf kernel-GD prediction (from the "
-          "same f_0) as the width grows", "Sec. 5 [paper]; finite-width rate [measured, card C6]", measure_c6,
-          predicted=[Bound(upper=0.0, label="width exponent of the gap"),
+          "same f_0) as the width grows, and keep approaching it (no saturation)",
+          "Sec. 5 [paper]; finite-width rate [measured, card C6]", measure_c6,
+          predicted=[Bound(upper=-0.25, label="width exponent of the gap"),
+                     Bound(upper=RATIO_8X, on="ratio_8x", label="gap(8n) / gap(n) (= 8^-1/4)"),
                      Bound(upper=0.15, on="gap_widest", label="gap at the widest net")],
-          controls=[Scaling(0.0, tol=0.1, parameter="width"),
+          controls=[Scaling(0.0, tol=0.1, parameter="width",
+                            rival="saturation: the gap levels off (a net-vs-kernel bias that width does not remove)"),
+                    Bound(lower=0.8, on="ratio_8x", label="saturation: an 8x wider net keeps >= 80% of the gap",
+                          rival="saturation (issue 18): gap(512) close to gap(64)"),
                     Bound(upper=0.05, on="gap_narrowest", label="narrow net already matches the kernel")],
-          rationale="Same runs as C4 (x1 x2 task, 200 steps, widths 64-512, 6 seeds). Gap = ||f_net - f_kernel|| "
-                    "/ ||f_kernel|| on 16 circle test points at step 200, f_kernel from discrete GD in function "
-                    "space with Theta_inf. Per-seed slope sd 0.14, median -0.35 (card -0.35; pre-asymptotic, as "
-                    "Theta_hat_0 - Theta_inf = O(n^-1/2)); the claim is 'decreases' (slope < 0) and the control "
-                    "'flat' (|slope| <= 0.1) must be rejected, so a pass needs slope < -0.1. The narrowest net's "
-                    "gap (~0.2) must not be small (control: <= 0.05); at width 512 it is ~0.1."),
+          rationale="Same runs as C4 (x1 x2 task, 200 steps, widths 64-512, 8 seeds x 4 nets). Gap = ||f_net - "
+                    "f_kernel|| / ||f_kernel|| on 16 circle test points at step 200, f_kernel from discrete GD in "
+                    "function space with Theta_inf, averaged over the 4 nets of a seed (one net per seed gave "
+                    "per-seed slopes from -0.6 to +0.05 over 12 seeds; the interval of gap_widest was [0.05, 0.16]). "
+                    "'Keeps shrinking' (issue 18): slope <= -0.25 over 64-512 and gap(512)/gap(64) <= 8^-1/4 = "
+                    "0.59, the same decay read on the two end widths. The issue's example 'below half' is a slope "
+                    "of -1/3, which this pre-asymptotic gap does not reach: means over 12 seeds x 1 net were "
+                    "0.212/0.156/0.114/0.096/0.079 at widths 64-1024 (ratios 512/64 = 0.45, 1024/128 = 0.51), "
+                    "so a 0.5 band would sit on the true value and stay inconclusive at any seed count. Rivals: "
+                    "saturation, slope within 0.1 of 0, and an 8x wider net keeping >= 80% of the gap "
+                    "(Theta_hat_0 - Theta_inf = O(n^-1/2) drives the gap, so the limit is 0; the card's slope is "
+                    "-0.35 up to width 1024). late_exponent (widths 128-512) is reported, not asserted."),
     Claim(PAPER.slug, "C7", "The residual along kernel principal component i decays geometrically at "
           "(1 - eta lambda_i)^t, lambda_i an eigenvalue of Pi = Theta_inf / N",
           "Sec. 5 and Fig. 3 [paper]; discrete-time rate [derived]", measure_c7,
           predicted=[Geometric(float(PC_RATES[1]), rtol=0.2),
                      Bound(upper=0.15, on="max_deviation", label="max deviation from the straight line")],
-          controls=[Geometric(float(PC_RATES[2]), rtol=0.2), Geometric(float(PC_RATES[0]), rtol=0.2)],
+          controls=[Geometric(float(PC_RATES[2]), rtol=0.2,
+                              rival="the neighbouring kernel eigenvalue lambda_3 (principal component off by one)"),
+                    Geometric(float(PC_RATES[0]), rtol=0.2,
+                              rival="every mode at the dominant rate lambda_1 (plain GD's lambda_max picture)")],
           rationale="16 points on the circle at fixed random angles (data_seed 0; equispaced points give paired "
                     "eigenvalues), L = 4, beta = 0.1, lr 1, target f_0 + 0.5 f^(2) with f^(2) the second kernel PC "
-                    "(normalized in L2(p_in)), width 256, 100 steps, 6 seeds. lambda_1..3 of Pi = 0.144, 0.053, "
-                    "0.033. The rate is fitted on steps 0..~55 while g_t > 0.05 (below it the finite-width "
-                    "deviations, ~0.02, dominate). Per-seed relative sd of the rate ~14% at width 256 (8 seeds: "
-                    "median ratio 0.99; 0.93-1.04 at widths 128-512), so rtol 0.2 is ~3 sd of the median of 6; "
-                    "the neighbouring eigenvalues' rates are 39% and 190% away. max ||h_t||/0.5 ~0.05 (card V6 "
-                    "accepts < 0.15)."),
+                    "(normalized in L2(p_in)), width 256, 100 steps. lambda_1..3 of Pi = 0.144, 0.053, 0.033. "
+                    "One seed = g_t and h_t averaged over 4 independent nets (each with its own f_0 and target), "
+                    "8 seeds (was 1 net x 12 seeds: interval [-0.058, -0.041] straddled the band, per-seed "
+                    "relative sd ~14%; averaging 4 nets halves it). The rate is fitted on steps 0..~55 while "
+                    "g_t > 0.05 (below it the finite-width deviations, ~0.02, dominate). rtol 0.2 unchanged. "
+                    "Rivals: the neighbouring eigenvalue lambda_3 (a principal component off by one, 39% away) and "
+                    "lambda_1 (every mode at the dominant rate). max ||h_t||/0.5 ~0.06 (card V6 accepts < 0.15)."),
     Claim(PAPER.slug, "C8", "Training inflates the finite-width NTK (its diagonal grows), less so for wider nets",
           "Sec. 6, Fig. 1 [paper, qualitative]; sizes [measured, card C8]", measure_c8,
           predicted=[Bound(lower=0.0, on="growth_narrowest", label="diagonal growth, narrowest"),
                      Bound(lower=0.0, on="growth_widest", label="diagonal growth, widest"),
                      Bound(upper=0.0, on="width_exponent", label="width exponent of the growth")],
-          controls=[Bound(upper=0.0, on="growth_narrowest", label="no inflation (growth <= 0)"),
+          controls=[Bound(upper=0.0, on="growth_narrowest", label="no inflation (growth <= 0)",
+                          rival="lazy / linearized training: the kernel does not move on average (Lee et al. 2019)"),
                     Scaling(0.0, tol=0.25, parameter="width", on="width_exponent")],
           rationale="Same runs as C4 (x1 x2 task, 200 steps, lr 1, widths 64-512, 6 seeds). Growth = mean over "
                     "the 32 kernel points of Theta_T(x,x)/Theta_0(x,x) - 1. Over 12 seeds every seed inflated "
                     "at every width; medians 0.84/0.44/0.20/0.085 (card: Theta(x0,x0) +14% at n = 500), per-seed "
                     "slope -1.11 [-1.27, -0.95]. The paper's claim is qualitative, so the laws are signs; the "
-                    "controls are 'no inflation' and 'inflation independent of width' (|slope| <= 0.25)."),
+                    "controls are 'no inflation' and 'inflation independent of width' (|slope| <= 0.25). Now 8 "
+                    "seeds x 4 nets (the C4 runs). Separation from the 'no inflation' rival (lazy training, the "
+                    "kernel does not move on average) is ~0.9, below 1: the growth at width 64 (0.57-1.23 over "
+                    "seeds) is as spread as it is far from 0, although every net inflated; the width-exponent "
+                    "control is 3 interval widths from its band."),
+    Claim(PAPER.slug, "C9", "At initialization the output is Gaussian in the limit: the excess kurtosis of f(x0) "
+          "vanishes like 1/width", "Prop. 1 (Gaussian process limit) [paper]; 1/n rate [derived: a sum of n "
+          "i.i.d. terms has kurtosis kappa/n]", measure_c9,
+          predicted=[Scaling(-1.0, tol=0.2, parameter="width", on="kurtosis_exponent"),
+                     Close(1.0, rtol=0.05, on="variance_ratio_widest")],
+          controls=[Scaling(0.0, tol=0.2, parameter="width", on="kurtosis_exponent",
+                            rival="non-Gaussian limit: a width-independent excess kurtosis (issue 18)"),
+                    Scaling(-0.5, tol=0.2, parameter="width", on="kurtosis_exponent")],
+          rationale="L = 4, beta = 0.1, x0 = (1, 0), widths 16-256, 30000 nets per width and seed, 6 seeds. "
+                    "f(x0) is sampled exactly per layer (W a / sqrt(n) ~ N(0, ||a||^2/n I) for one input; the "
+                    "sampler is checked against mlp.forward in tests/ntk). For one hidden layer the excess "
+                    "kurtosis is 15/n (ReLU: E a^4 / E[a^2]^2 = 6); at depth 4, n * kappa is ~33 from width 32 on "
+                    "and 52 at width 8 (a 1/n^2 term), so widths start at 16. The sample kurtosis' noise is "
+                    "~sqrt(24/30000) = 0.03 against 0.13 at width 256: per-seed slopes over 16-256 within "
+                    "~0.1 of -1.1; tol 0.2. The variance equals Sigma(x0, x0) at every width (exact), rtol 0.05 "
+                    "is ~5 sd of its Monte Carlo error. Rival: a width-independent kurtosis (slope 0 +- 0.2, the "
+                    "same width as ours); an n^-1/2 rate is an extra control."),
+    Claim(PAPER.slug, "C10", "After training to convergence, over random inits the net's output is the t -> infinity "
+          "NTK limit: mean = kernel regression with Theta_inf (not the NNGP posterior mean), variance "
+          "Sigma(x,x) - 2 k_x K^-1 Sigma(X,x) + k_x K^-1 Sigma K^-1 k_x, zero at the training points",
+          "Sec. 5 and Fig. 2 [paper]; NNGP rival Lee et al. 2018 (ICLR) [recalled]", measure_c10,
+          predicted=[Close(1.0, atol=0.5, on="mean_coeff"),
+                     Bound(upper=0.15, on="mean_rel_err", label="||E f_T - m_ntk|| / ||m_ntk||"),
+                     Close(1.0, rtol=0.35, on="var_coeff"),
+                     Bound(upper=0.01, on="train_sd_ratio", label="sd of f_T at the training points / prior sd")],
+          controls=[Close(0.0, atol=0.5, on="mean_coeff",
+                          rival="NNGP posterior mean (Sigma in place of Theta; exact GP regression, Lee et al. 2018)"),
+                    Close(C10_PRIOR_VAR, rtol=0.35, on="var_coeff",
+                          rival="no conditioning: the variance stays the prior Sigma(x, x)"),
+                    Close(1.0, rtol=0.35, on="train_sd_ratio",
+                          rival="no conditioning at the training points: sd stays the prior sd")],
+          rationale="Paper Fig. 2 setting: L = 4, beta = 0.1, 4 training points on the unit circle (angles "
+                    "-2, -0.6, 0.9, 2.3, targets 0.3, -0.4, 0.25, -0.2: our choice, the paper does not give them), "
+                    "full-batch GD lr 1 for 500 steps (lambda_min(Pi) = 0.039: (1 - 0.039)^500 ~ 2e-9, converged; "
+                    "the paper runs 1000), width 64 (paper: 50 and 1000), 24 equispaced test points; one seed = 64 "
+                    "nets, 6 seeds. The mean over nets uses the control variate f_0(x) - k_x^T K^-1 f_0(X) (a "
+                    "fixed linear map of f_0, whose mean is exactly 0 by the sign symmetry of the init): it leaves "
+                    "E f_T unchanged and cuts the per-seed sd of mean_coeff from ~0.18 to ~0.08. mean_coeff places "
+                    "the measured mean on the segment from the NNGP posterior mean (0) to the NTK mean (1); the two "
+                    "differ by 16% of ||m_ntk||. Measured ~0.7 at widths 64 and 128 and ~0.77 at 256 and 512 "
+                    "(3-4 seeds of 8-16 nets): the finite-width mean stays 4-6% off m_ntk and does not reach 1 in "
+                    "the widths we can afford, so the band is 'closer to NTK than to NNGP' (1 +- 0.5) and the "
+                    "rival's band has the same width. With 32 nets per seed the interval [0.62, 0.78] was wider "
+                    "than its gap to 0.5 (separation 0.8); 64 nets narrow it (per-seed values 0.66-0.87). The "
+                    "variance: rtol 0.35 is ~2 sd of the sample variance of 32 nets (sqrt(2/32) = 0.25; 64 nets: 0.18, "
+                    "averaged over correlated test points); the NNGP posterior variance (coefficient "
+                    f"{C10_NNGP_VAR:.2f}) is inside that band, so it cannot be told apart here; the rival is the "
+                    f"unconditioned prior variance ({C10_PRIOR_VAR:.2f}). At the training points f_T = y up to the "
+                    "convergence error (max sd over nets ~3e-5, 1e-4 of the prior sd 0.285; the slowest nets "
+                    "are not fully converged at 500 steps): band <= 0.01 of the prior sd."),
 ]

@@ -36,7 +36,7 @@ def test_cross_kernel_agrees_with_gram_blocks():
     rng = np.random.default_rng(1)
     X, Y = rng.standard_normal((4, 3)), rng.standard_normal((5, 3))
     full = analytic.ntk(np.vstack([X, Y]), depth=3, beta=0.2)
-    np.testing.assert_allclose(analytic.ntk(X, Y, depth=3, beta=0.2), full[:4, 4:], atol=1e-12)
+    np.testing.assert_allclose(analytic.ntk(X, Y, depth=3, beta=0.2), full[:4, 4:], atol=1e-14)
 
 
 def test_beta0_diagonal_formula():
@@ -71,3 +71,68 @@ def test_gram_on_sphere_is_symmetric_psd_with_closed_form_diagonal(depth, beta, 
     ds, dt = analytic.diagonal(np.ones(n), n0, depth=depth, beta=beta)
     np.testing.assert_allclose(np.diag(sigma), ds, rtol=1e-13)
     np.testing.assert_allclose(np.diag(theta), dt, rtol=1e-13)
+
+
+# -- precision against an independent 50-digit evaluation (mpmath) ------------------------------
+def mp_kernels(x, y, depth, beta, dps=50):
+    """``(Sigma, Theta)`` at one pair by the textbook arccos recursion in 50-digit arithmetic."""
+    import mpmath as mp
+
+    with mp.workdps(dps):
+        x = [mp.mpf(float(v)) for v in x]
+        y = [mp.mpf(float(v)) for v in y]
+        b2 = mp.mpf(float(beta)) ** 2
+        s11 = mp.fsum(a * a for a in x) / len(x) + b2
+        s22 = mp.fsum(a * a for a in y) / len(x) + b2
+        s12 = mp.fsum(a * b for a, b in zip(x, y)) / len(x) + b2
+        theta = s12
+        for _ in range(depth - 1):
+            g = mp.sqrt(s11 * s22)
+            rho = max(min(s12 / g, mp.mpf(1)), mp.mpf(-1)) if g != 0 else mp.mpf(0)
+            angle = mp.acos(rho)
+            s12 = g * (mp.sin(angle) + (mp.pi - angle) * mp.cos(angle)) / (2 * mp.pi) + b2
+            theta = theta * (mp.pi - angle) / (2 * mp.pi) + s12
+            s11, s22 = s11 / 2 + b2, s22 / 2 + b2
+        return float(s12), float(theta)
+
+
+def precision_points():
+    """Random points, a repeated row, an antipodal pair, same direction at another norm, a near-coincident pair."""
+    rng = np.random.default_rng(3)
+    base = rng.standard_normal((4, 3))
+    u = np.array([1.0, 2.0, -1.0])
+    tilt = np.array([1.0, 2.0 + 1e-6, -1.0])
+    return np.vstack([base, u, -u, 3.0 * u, 0.2 * u, tilt, base[1], base[1] / np.linalg.norm(base[1])])
+
+
+def test_coincident_points_are_exact_in_both_call_forms():
+    # Issue 18: x = (cos 0.3, sin 0.3), limit_kernels(x, x) gave Theta 0.40249999740 (BLAS-dependent rounding).
+    X = analytic.circle_points(np.linspace(0.0, 3.0, 61))
+    _, cross = analytic.limit_kernels(X, X, depth=3, beta=0.1)
+    _, gram = analytic.limit_kernels(np.vstack([X, X]), depth=3, beta=0.1)
+    assert np.abs(np.diag(cross) - 0.4025).max() < 1e-13
+    assert np.abs(np.diag(gram[:61, 61:]) - 0.4025).max() < 1e-13  # repeated rows, off the diagonal
+
+
+@pytest.mark.parametrize("beta", [0.0, 0.1, 1.0])
+def test_every_entry_matches_mpmath_to_1e13(beta):
+    X = precision_points()
+    Y = X[::-1].copy()
+    for depth in (1, 2, 3, 4, 6):
+        gram = analytic.limit_kernels(X, depth=depth, beta=beta)
+        cross = analytic.limit_kernels(X, Y, depth=depth, beta=beta)
+        for i in range(len(X)):
+            for j in range(len(X)):
+                s, t = mp_kernels(X[i], X[j], depth, beta)
+                assert abs(gram[0][i, j] - s) < 1e-13 and abs(gram[1][i, j] - t) < 1e-13, (depth, i, j)
+                s, t = mp_kernels(X[i], Y[j], depth, beta)
+                assert abs(cross[0][i, j] - s) < 1e-13 and abs(cross[1][i, j] - t) < 1e-13, (depth, i, j)
+
+
+def test_circle_golden_angles_match_mpmath_to_1e13():
+    x0 = analytic.circle_points([0.0])
+    X = analytic.circle_points(np.linspace(-np.pi, np.pi, 9))
+    sigma, theta = analytic.limit_kernels(x0, X, depth=4, beta=0.1)
+    for j in range(len(X)):
+        s, t = mp_kernels(x0[0], X[j], 4, 0.1)
+        assert abs(sigma[0, j] - s) < 1e-13 and abs(theta[0, j] - t) < 1e-13

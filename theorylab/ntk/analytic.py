@@ -31,6 +31,29 @@ def _check_inputs(X: np.ndarray, name: str) -> np.ndarray:
     return X
 
 
+def _first_layer_angle(A1: np.ndarray, A2: np.ndarray, norm1: np.ndarray, norm2: np.ndarray) -> np.ndarray:
+    """Angle between the augmented inputs ``a = (x / sqrt(n_0), beta)``, accurate near 0 and pi.
+
+    ``arccos`` of the correlation loses half the digits where ``|cos| ~ 1`` (its derivative is
+    infinite there): a correlation one rounding step below 1 gives an angle of ~1e-8. Those pairs
+    (every pair with ``|cos| > 1 - 1e-4``, where ``arccos``'s error ``~eps / sin t`` could exceed
+    ~1e-14) are recomputed as ``2 atan2(|u - u'|, |u + u'|)`` from the unit vectors themselves, which
+    is exact for repeated rows (0) and antipodal rows (pi).
+    """
+    scale = np.outer(norm1, norm2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cos = np.where(scale > 0, (A1 @ A2.T) / np.where(scale > 0, scale, 1.0), 0.0)
+    angle = np.arccos(np.clip(cos, -1.0, 1.0))
+    rows, cols = np.nonzero((np.abs(cos) > 1.0 - 1e-4) & (scale > 0))
+    if rows.size:
+        U1 = A1 / np.where(norm1 > 0, norm1, 1.0)[:, None]
+        U2 = A2 / np.where(norm2 > 0, norm2, 1.0)[:, None]
+        minus = np.linalg.norm(U1[rows] - U2[cols], axis=1)
+        plus = np.linalg.norm(U1[rows] + U2[cols], axis=1)
+        angle[rows, cols] = 2 * np.arctan2(minus, plus)
+    return angle
+
+
 def limit_kernels(X1, X2=None, *, depth: int, beta: float) -> tuple[np.ndarray, np.ndarray]:
     """The NNGP kernel ``Sigma^(L)`` and the NTK ``Theta^(L)_inf`` between two point sets.
 
@@ -38,7 +61,7 @@ def limit_kernels(X1, X2=None, *, depth: int, beta: float) -> tuple[np.ndarray, 
     ----------
     X1 : array_like of shape (N1, n_0)
     X2 : array_like of shape (N2, n_0), optional
-        Defaults to ``X1`` (a Gram matrix, whose diagonal then uses the exact correlation 1).
+        Defaults to ``X1`` (a Gram matrix, exactly symmetric).
     depth : int
         ``L >= 1``, the number of weight matrices (``L = 1`` is the linear model).
     beta : float
@@ -49,6 +72,21 @@ def limit_kernels(X1, X2=None, *, depth: int, beta: float) -> tuple[np.ndarray, 
     sigma, theta : ndarray of shape (N1, N2)
         ``Sigma^(L)(x_a, x'_b)`` and ``Theta^(L)_inf(x_a, x'_b)`` (scalar output; a vector output
         is ``theta`` times the identity).
+
+    Notes
+    -----
+    The recursion carries, per pair, the angle ``theta_l`` of ``Lambda^(l)`` and the gap
+    ``e_l = sqrt(s11 s22) - s12 >= 0`` instead of the correlation ``rho``: ``arccos(rho)`` turns a
+    rounding error of 1e-16 in ``rho ~ 1`` into 1e-8 in the angle (and ~1e-9 in ``Theta``). With
+    ``J(t) = sin t + (pi - t) cos t`` and ``g = sqrt(s11 s22)``, the next gap is
+
+    .. math::
+
+        e_{l+1} = \\frac{\\beta^2 (\\sqrt{s_{11}} - \\sqrt{s_{22}})^2 / 2}{g_{l+1} + g/2 + \\beta^2}
+                + \\frac{e_l}{2} - \\frac{g \\sin t - t s_{12}}{2\\pi},
+
+    free of cancellation, and ``theta_{l+1} = 2 atan2(sqrt(e), sqrt(g_{l+1} + s12))``. Repeated rows
+    get angle 0 exactly at every layer, in both call forms.
     """
     if int(depth) != depth or depth < 1:
         raise ValueError(f"depth must be an integer >= 1, got {depth}")
@@ -65,23 +103,45 @@ def limit_kernels(X1, X2=None, *, depth: int, beta: float) -> tuple[np.ndarray, 
     s11 = np.einsum("ij,ij->i", X1, X1) / n0 + b2
     s22 = s11 if gram else np.einsum("ij,ij->i", X2, X2) / n0 + b2
     theta = s12.copy()
+    if depth == 1:
+        return s12, theta
+    A1 = np.column_stack([X1 / np.sqrt(n0), np.full(X1.shape[0], beta)])
+    A2 = A1 if gram else np.column_stack([X2 / np.sqrt(n0), np.full(X2.shape[0], beta)])
+    r1, r2 = np.sqrt(s11), np.sqrt(s22)
+    angle = _first_layer_angle(A1, A2, r1, r2)
+    g = np.outer(r1, r2)
+    g_sin = g * np.sin(angle)                      # g sin(t); g cos(t) is s12
+    gap = 2 * g * np.sin(angle / 2) ** 2           # g - s12 = g (1 - cos t), without cancellation
+    two_pi = 2 * np.pi
     for _ in range(depth - 1):
-        scale = np.sqrt(np.outer(s11, s22))
-        # A zero-variance input (x = 0 with beta = 0) gets rho = 0; its Theta row is 0 at every level,
-        # so the value of Sigma_dot used there does not matter.
-        with np.errstate(invalid="ignore", divide="ignore"):
-            rho = np.where(scale > 0, s12 / np.where(scale > 0, scale, 1.0), 0.0)
-        rho = np.clip(rho, -1.0, 1.0)
-        if gram:
-            # The step kernel has a square-root singularity at rho = 1: a rounding error of 1e-16
-            # in rho moves it by ~1e-9. On the diagonal the correlation is exactly 1.
-            np.fill_diagonal(rho, 1.0)
-        angle = np.arccos(rho)
-        s12 = scale * (np.sin(angle) + (np.pi - angle) * np.cos(angle)) / (2 * np.pi) + b2
-        sigma_dot = (np.pi - angle) / (2 * np.pi)
-        theta = theta * sigma_dot + s12
+        rest = np.pi - angle
+        s12_next = rest * s12
+        s12_next += g_sin
+        s12_next /= two_pi
+        s12_next += b2
+        theta *= rest / two_pi
+        theta += s12_next
+        # Next layer: variances, geometric mean, and the gap e' = g' - s12' (see Notes).
+        equal_norms = np.all(r1 == r1[0]) and np.all(r2 == r1[0])
+        spread = None if b2 == 0 or equal_norms else np.subtract.outer(r1, r2) ** 2
         s11 = s11 / 2 + b2
         s22 = s11 if gram else s22 / 2 + b2
+        r1, r2 = np.sqrt(s11), np.sqrt(s22)
+        g_next = np.outer(r1, r2)
+        angle *= s12
+        g_sin -= angle
+        g_sin /= -two_pi                            # -(g sin t - t s12) / (2 pi)
+        gap /= 2
+        gap += g_sin
+        if spread is not None:                      # zero when all norms agree (e.g. on the sphere)
+            gap += b2 * spread / 2 / np.where(g_next > 0, g_next + g / 2 + b2, 1.0)
+        np.maximum(gap, 0.0, out=gap)
+        s12, g = s12_next, g_next
+        # tan(t'/2) = sqrt(e' / (g' + s12')); g' sin t' = sqrt(e' (2 g' - e')) = sqrt(e' (g' + s12')).
+        plus = g + s12
+        g_sin = np.sqrt(gap * plus)
+        angle = np.arctan2(np.sqrt(gap), np.sqrt(plus, out=plus))
+        angle *= 2
     return s12, theta
 
 
