@@ -56,6 +56,11 @@ class Claim:
         model without the paper's mechanism. Others may be extra, weaker controls.
     rationale : str
         Why the window, the seeds and the tolerances are what they are.
+    against_paper : str, optional
+        Set when the claim states what the lab measured *against* the paper (the paper's own
+        statement is then the rival the measurement rejects): what the paper says, in one line.
+        Shown with the verdict, in ``--json`` and in the report, so a finding is never mistaken
+        for a confirmation.
     experiment : str, optional
         The experiment whose config (in the context's profile) resolves laws whose parameters are
         callables of the config (``Close(lambda c: 1 - c.mu / c.L, rtol=0.01)``); defaults to the
@@ -76,6 +81,7 @@ class Claim:
     controls: Sequence[Law]
     rationale: str = ""
     domain: Any = None
+    against_paper: str | None = None
     experiment: str | None = None
     require_rival: bool = field(default=True, repr=False, compare=False)
 
@@ -208,6 +214,7 @@ class Verdict:
             "claim": self.claim.id,
             "statement": self.claim.statement,
             "source": self.claim.source,
+            "against_paper": self.claim.against_paper,
             "state": self.state,
             "agrees": self.passed,
             "prediction_agrees": self.prediction_agrees,

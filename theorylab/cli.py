@@ -374,6 +374,8 @@ def format_verdict(v) -> str:
         runs = f"; {v.runs.get('computed', 0)} runs computed, {v.runs.get('stored', 0)} reused"
     lines = [f"{_STATE_LABEL[v.state]:<12} {v.claim.name}  ({v.seconds:.1f}s{runs})",
              textwrap.indent(textwrap.fill(v.claim.statement, 96), "    ")]
+    if v.claim.against_paper:
+        lines.append(textwrap.indent(textwrap.fill(f"AGAINST THE PAPER, which says: {v.claim.against_paper}", 96), "    "))
     if v.error:
         lines.append(f"    error: {v.error.splitlines()[0]}")
         return "\n".join(lines)
@@ -402,8 +404,11 @@ def format_summary(verdicts) -> str:
     text = f"{counts['agrees']} of {len(verdicts)} claims agree"
     others = ", ".join(f"{n} {state}" for state, n in counts.items() if n and state != "agrees")
     weak = [v.claim.name for v in verdicts if v.state == "agrees" and not v.separation >= 1]
+    against = [v.claim.name for v in verdicts if v.claim.against_paper]
     return (text + (f" ({others}); not agreeing: {', '.join(failing)}" if failing else "")
-            + (f"\nseparation from the nearest rival < 1: {', '.join(weak)}" if weak else ""))
+            + (f"\nseparation from the nearest rival < 1: {', '.join(weak)}" if weak else "")
+            + (f"\nfindings against the paper (the paper's statement is the rejected rival): {', '.join(against)}"
+               if against else ""))
 
 
 def cmd_check(args) -> int:

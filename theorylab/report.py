@@ -87,7 +87,10 @@ def claims_table(verdicts: Sequence[Verdict], papers: dict[str, Paper]) -> str:
         rows.append(
             f'<tr class="state-{state}" data-state="{state}" data-paper="{_esc(v.claim.paper)}">'
             f"<td>{link}<br><b>{_esc(v.claim.id)}</b></td>"
-            f"<td>{_esc(v.claim.statement)}<br><span class=\"muted\">source: {_esc(v.claim.source)}</span>"
+            f"<td>{_esc(v.claim.statement)}"
+            + (f'<br><span class="fail">against the paper, which says: {_esc(v.claim.against_paper)}</span>'
+               if v.claim.against_paper else "")
+            + f"<br><span class=\"muted\">source: {_esc(v.claim.source)}</span>"
             f"{rationale}{runs}</td>"
             f"<td>{_estimate_cell(v)}</td><td>{_laws_cell(v.predicted, controls=False)}</td>"
             f"<td>{_laws_cell(v.controls, controls=True)}</td><td>{verdict}<br>"
