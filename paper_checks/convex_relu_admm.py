@@ -4,6 +4,10 @@ what goes beyond the abstract is marked [3P]/[INFERRED] there and in the sources
 
 All cvxpy references use Clarabel with tol_gap_abs = tol_gap_rel = tol_feas = 1e-10.
 Instances are synthetic (the card's scikit-learn data sets are replaced, see each rationale).
+Every claim names its nearest rival (a control with ``rival=`` and a source); quantities that spread
+over decades across seeds (gaps, excesses) are read in log10. C8 is Mishkin, Sahiner & Pilanci's
+(2022), checked here because this paper builds on the same programs. C5 is expected to disagree
+(see its rationale and docs/papers/convex_relu_admm.md).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from scipy import stats
 
 from theorylab import Bound, Claim, Close, Paper, PowerLaw, Scaling, rates
 from theorylab.convex_relu import experiments as relu
+from theorylab.convex_relu import mutants as _mutants  # noqa: F401  registers mutants
 from theorylab.rates import Estimate
 from theorylab.trace import stack
 
@@ -31,42 +36,60 @@ COST_SIZES, FIXED_PATTERNS = relu.COST_SIZES, relu.FIXED_PATTERNS
 
 
 # ----------------------------------------------------------------------------------- C1
+def _log10(values) -> np.ndarray:
+    return np.log10(np.maximum(np.asarray(values, dtype=float), 1e-300))
+
+
 def measure_c1(ctx) -> dict[str, Estimate]:
     traces = ctx.runs("relu_admm_gap")
     final = [tr["gap"][-1] for tr in traces]
     early_at = 50
     early = [tr["gap"][np.searchsorted(tr.t, early_at)] for tr in traces]
     infeasible = [tr.scalars["final_infeasibility"] for tr in traces]
+    to_gated = [tr.scalars["final_gap_to_gated"] for tr in traces]
     return {
-        "final_gap": rates.estimate_from_values(final, method="|f(u^K) - p*| / p* at the last iteration K"),
-        "early_gap": rates.estimate_from_values(early, method=f"|f(u^k) - p*| / p* at k = {early_at}"),
-        "final_infeasibility": rates.estimate_from_values(infeasible, method="max cone violation of u^K"),
+        "log10_final_gap": rates.estimate_from_values(_log10(final), method="log10 |f(u^K) - p*| / p* at the last "
+                                                      "iteration K"),
+        "log10_final_infeasibility": rates.estimate_from_values(_log10(infeasible), method="log10 max cone violation "
+                                                                "of u^K"),
+        "log10_gap_to_gated": rates.estimate_from_values(_log10(to_gated), method="log10 |f(u^K) - p*_gated| / "
+                                                         "p*_gated (gated relaxation, same patterns)"),
+        "log10_early_gap": rates.estimate_from_values(_log10(early), method=f"log10 |f(u^k) - p*| / p* at k = {early_at}"),
     }
 
 
 # ----------------------------------------------------------------------------------- C2
-def _segment_fit(t: np.ndarray, residual: np.ndarray, hi: float = 1e-4, lo: float = 1e-10):
+def _first_hit(t: np.ndarray, relative: np.ndarray, level: float) -> float:
+    hit = np.flatnonzero(relative <= level)
+    return float(t[hit[0]]) if hit.size else np.inf
+
+
+def _segment_fit(t: np.ndarray, residual: np.ndarray, hi: float = 1e-6, lo: float = 1e-12):
     relative = residual / residual[0]
     inside = (relative <= hi) & (relative >= lo)
+    if inside.sum() < 3 or not np.all(np.isfinite(relative)):     # diverged or never in the window
+        return math.nan, math.nan, math.nan, (math.nan, math.nan), False
     k = t[inside]
     line = stats.linregress(k, np.log(relative[inside]))
-    loglog = rates.fit_power_law(t, relative, window=(k.min(), k.max()))
-    return line.slope, line.rvalue ** 2, loglog.value, (float(k.min()), float(k.max())), bool(relative.min() <= lo)
+    ratio = math.log10(_first_hit(t, relative, lo) / _first_hit(t, relative, hi))
+    return line.slope, line.rvalue ** 2, ratio, (float(k.min()), float(k.max())), bool(relative.min() <= lo)
 
 
 def measure_c2(ctx) -> dict[str, Estimate]:
-    slopes, r2, loglog, windows, reached = [], [], [], [], []
-    for best in relu.best_rate_runs(ctx):
-        slope, rsq, ll, window, hit = _segment_fit(best.t, best["residual"])
-        slopes.append(slope), r2.append(rsq), loglog.append(ll), windows.append(window), reached.append(hit)
-    window = (min(w[0] for w in windows), max(w[1] for w in windows))
+    slopes, r2, ratios, windows, reached = [], [], [], [], []
+    for run in ctx.runs("relu_admm_rate"):
+        slope, rsq, ratio, window, hit = _segment_fit(run.t, run["residual"])
+        slopes.append(slope), r2.append(rsq), ratios.append(ratio), windows.append(window), reached.append(hit)
+    window = (np.nanmin([w[0] for w in windows]), np.nanmax([w[1] for w in windows])) \
+        if any(np.isfinite(w[0]) for w in windows) else None
     return {
         "log_rate": rates.estimate_from_values(slopes, window=window, method="slope of ln(r_k/r_1) on k where "
-                                               "1e-10 <= r_k/r_1 <= 1e-4 (OLS), best rho per seed"),
+                                               "1e-12 <= r_k/r_1 <= 1e-6 (OLS), fixed rho"),
         "r_squared": rates.estimate_from_values(r2, window=window, method="R^2 of that log-linear fit"),
-        "loglog_slope": rates.estimate_from_values(loglog, window=window, method="log-log slope on the same segment"),
-        "reached_1e-10": rates.estimate_from_values([float(np.mean(reached))],
-                                                    method="fraction of seeds reaching r_k/r_1 <= 1e-10"),
+        "log10_iteration_ratio": rates.estimate_from_values(ratios, window=window, method="log10(k(1e-12) / k(1e-6)), "
+                                                            "k(x) the first iteration with r_k/r_1 <= x"),
+        "reached_1e-12": rates.estimate_from_values([float(np.mean(reached))],
+                                                    method="fraction of seeds reaching r_k/r_1 <= 1e-12"),
     }
 
 
@@ -74,18 +97,27 @@ def measure_c2(ctx) -> dict[str, Estimate]:
 def measure_c3(ctx) -> dict[str, Estimate]:
     sizes = COST_SIZES[ctx.profile]
     runs = ctx.run_many([("relu_iteration_cost", {"n": n}) for n in sizes]
-                        + [("relu_iteration_cost", {"n": n, "fixed_samples": FIXED_PATTERNS}) for n in sizes])
+                        + [("relu_iteration_cost", {"n": n, "fixed_samples": FIXED_PATTERNS, "interior_point": False})
+                           for n in sizes])
     linear, fixed = runs[:len(sizes)], runs[len(sizes):]
-    out = {}
-    for tag, runs in (("", linear), ("_fixed_P", fixed)):
-        seeds = range(len(runs[0]))
-        for metric, label in (("ops_per_iter", "ops"), ("seconds_per_iter", "wall")):
-            fits = [rates.fit_scaling(sizes, [runs[i][s][metric][0] for i in range(len(sizes))]) for s in seeds]
-            out[f"{label}_exponent{tag}"] = rates.estimate_from_fits(fits)
-        blas = [rates.fit_scaling(sizes, [runs[i][s].scalars["blas_seconds_per_iter"] for i in range(len(sizes))])
-                for s in seeds]
-        out[f"blas_wall_exponent{tag}"] = rates.estimate_from_fits(blas)
-    return out
+    seeds = range(len(linear[0]))
+
+    def exponents(series, read):
+        values = [[read(series[i][s]) for i in range(len(sizes))] for s in seeds]
+        if not np.all(np.isfinite(values)):                       # e.g. no operation count: nothing to fit
+            return rates.estimate_from_values([math.nan], method="scaling exponent (not measured)")
+        return rates.estimate_from_fits([rates.fit_scaling(sizes, row) for row in values])
+
+    return {
+        "admm_wall_exponent": exponents(linear, lambda tr: tr["seconds_per_iter"][0]),
+        "newton_wall_exponent": exponents(linear, lambda tr: tr.scalars["newton_seconds"]),
+        "admm_wall_exponent_fixed_P": exponents(fixed, lambda tr: tr["seconds_per_iter"][0]),
+        "blas_wall_exponent": exponents(linear, lambda tr: tr.scalars["blas_seconds_per_iter"]),
+        "ops_exponent": exponents(linear, lambda tr: tr["ops_per_iter"][0]),
+        "kernel_over_blas_at_max_n": rates.estimate_from_values(
+            [tr["seconds_per_iter"][0] / tr.scalars["blas_seconds_per_iter"] for tr in linear[-1]],
+            method=f"(seconds per iteration, Numba kernel) / (same, vectorized NumPy/BLAS loop) at n = {sizes[-1]}"),
+    }
 
 
 # ----------------------------------------------------------------------------------- C4
@@ -113,17 +145,30 @@ def measure_c4(ctx) -> dict[str, Estimate]:
 def measure_c5(ctx) -> dict[str, Estimate]:
     traces = ctx.runs("relu_adversarial")
     sc = [tr.scalars for tr in traces]
+
+    def est(values, method, **kw):
+        return rates.estimate_from_values(values, method=method, **kw)
+
     return {
-        "robust_gain": rates.estimate_from_values([s["robust_pgd_at_eps"] - s["standard_pgd_at_eps"] for s in sc],
-                                                  method="PGD accuracy (robust) - PGD accuracy (standard) at epsilon"),
-        "clean_drop": rates.estimate_from_values([s["standard_clean"] - s["robust_clean"] for s in sc],
-                                                 method="clean accuracy (standard) - clean accuracy (robust)"),
-        "standard_attack_drop": rates.estimate_from_values([s["standard_clean"] - s["standard_pgd_at_eps"] for s in sc],
-                                                           method="clean - PGD accuracy of the standard model"),
-        "pgd_minus_fgsm": rates.estimate_from_values([max(s["robust_pgd_at_eps"] - s["robust_fgsm_at_eps"],
-                                        s["standard_pgd_at_eps"] - s["standard_fgsm_at_eps"]) for s in sc],
-                                   summary="max", method="PGD accuracy - FGSM accuracy (both models)"),
-        "robust_neurons": rates.estimate_from_values([s["robust_neurons"] for s in sc], summary="min", method="active neurons (robust)"),
+        "robust_gain": est([s["robust_pgd_at_eps"] - s["standard_pgd_at_eps"] for s in sc],
+                           "PGD accuracy (robust) - PGD accuracy (standard) at epsilon"),
+        "clean_drop": est([s["standard_clean"] - s["robust_clean"] for s in sc],
+                          "clean accuracy (standard) - clean accuracy (robust)"),
+        "gain_over_robust_linear": est([s["robust_pgd_at_eps"] - s["robust_linear_attacked"] for s in sc],
+                                       "PGD accuracy (robust ReLU) - worst-case accuracy (robust linear)"),
+        "gain_over_large_beta": est([s["robust_pgd_at_eps"] - s["standard_large_beta_pgd_at_eps"] for s in sc],
+                                    "PGD accuracy (robust) - PGD accuracy (standard, beta = 3)"),
+        "gain_over_pgd_training": est([s["robust_pgd_at_eps"] - s["pgd_training_pgd_at_eps"] for s in sc],
+                                      "PGD accuracy (robust convex) - PGD accuracy (PGD-trained non-convex net, "
+                                      "width 2P)"),
+        "large_beta_gain": est([s["standard_large_beta_pgd_at_eps"] - s["standard_pgd_at_eps"] for s in sc],
+                               "PGD accuracy (standard, beta = 3) - PGD accuracy (standard)"),
+        "standard_attack_drop": est([s["standard_clean"] - s["standard_pgd_at_eps"] for s in sc],
+                                    "clean - PGD accuracy of the standard model"),
+        "pgd_minus_fgsm": est([max(s["robust_pgd_at_eps"] - s["robust_fgsm_at_eps"],
+                                   s["standard_pgd_at_eps"] - s["standard_fgsm_at_eps"]) for s in sc],
+                              "PGD accuracy - FGSM accuracy (both models)", summary="max"),
+        "robust_neurons": est([s["robust_neurons"] for s in sc], "active neurons (robust)", summary="min"),
     }
 
 
@@ -174,24 +219,47 @@ def measure_c7(ctx) -> dict[str, Estimate]:
 def measure_c8(ctx) -> dict[str, Estimate]:
     squared, hinge = ctx.run_many([("relu_gated_gap", {}), ("relu_gated_gap", {"loss": "hinge"})])
     gaps = [tr["relative_gap"][0] for tr in squared + hinge]
-    return {"relative_gap": rates.estimate_from_values(gaps, summary="min", method="(p*_relu - p*_gated) / p*_relu, squared and hinge")}
+    return {"relative_gap": rates.estimate_from_values(gaps, summary="min", method="(p*_relu - p*_gated) / p*_relu, squared and hinge"),
+            "log10_relative_gap": rates.estimate_from_values(_log10(np.abs(gaps)), method="log10 |p*_relu - p*_gated| / "
+                                                             "p*_relu, squared and hinge")}
+
+
+# ----------------------------------------------------------------------------------- C9
+def measure_c9(ctx) -> dict[str, Estimate]:
+    sc = [tr.scalars for tr in ctx.runs("relu_robust_certificate")]
+    return {
+        "excess": rates.estimate_from_values([s["robust_excess"] for s in sc], summary="max",
+                                             method="max over training points of PGD hinge loss - program term, "
+                                                    "robust cones"),
+        "log10_nominal_excess": rates.estimate_from_values(_log10([max(s["nominal_excess"], 1e-12) for s in sc]),
+                                                           method="log10 of the same excess, nominal cones "
+                                                                  "(floor 1e-12)"),
+    }
 
 
 CLAIMS = [
     Claim(
         paper=PAPER.slug, id="C1",
         statement="ADMM reaches the optimum of the same (sampled) convex program that cvxpy/Clarabel solves.",
-        source="abstract (ADMM solves the exact and approximate programs); card C1, Alg. 3.1 [3P]",
+        source="abstract (ADMM solves the exact and approximate programs); card C1; Alg. 1 as restated in "
+               "zachary-shah/admmNN (writing/ADMM_NN_Paper.pdf) [3P]",
         measure=measure_c1,
-        predicted=[Bound(upper=1e-4, label="final relative gap"),
-                   Bound(upper=1e-3, on="final_infeasibility", label="cone violation of u^K")],
-        controls=[Bound(upper=1e-4, on="early_gap", label="relative gap of a run stopped at k = 50")],
+        predicted=[Bound(upper=-4.0, label="log10 final relative gap"),
+                   Bound(upper=-3.0, on="log10_final_infeasibility", label="log10 cone violation of u^K")],
+        controls=[Bound(upper=-4.0, on="log10_gap_to_gated", label="log10 gap to the gated-ReLU optimum",
+                        rival="Mishkin, Sahiner, Pilanci 2022 (ICML): the gated-ReLU relaxation, the same "
+                              "program without the cone constraints that the ADMM splitting enforces"),
+                  Bound(upper=-4.0, on="log10_early_gap", label="log10 gap of a run stopped at k = 50")],
         rationale="Synthetic teacher regression (n=100, 5 features + bias, unit-norm columns, y standardized; the "
                   "card's diabetes data replaced to avoid scikit-learn), 12 sampled patterns, beta=1, K=4000. "
-                  "rho is picked per seed from {1,3,10,30} by ADMM's own residuals (select_rho), never by p*. "
-                  "Median over 3 seeds of |f(u^K)-p*|/p*; 1e-4 is the issue's target. The control scores the same "
-                  "runs at k=50 (measured 2e-3..3e-1), so the bound is not met trivially. At beta=0.1 ADMM is slower "
-                  "(one seed in six still at 1.4e-4 after 6000 iterations in development), so beta=1 is used.",
+                  "rho is picked per seed from {1,3,10,30} by ADMM's own residuals (select_rho), never by p* (the "
+                  "gap the claim tests is not what selects). Median over 3 seeds of log10 |f(u^K)-p*|/p*; -4 is the "
+                  "issue's 1e-4 target. Gaps are read in log10 because they spread over decades across seeds "
+                  "(linear intervals would be dominated by the worst seed). Nearest rival: ADMM's limit is the "
+                  "optimum of the gated relaxation (what a splitting that leaves the cone constraints inert would "
+                  "find); ADMM ends 0.5-1.1 (relative) away from that optimum (log10 -0.29..+0.03), so it is rejected. The k=50 control shows the bound is not met "
+                  "trivially. At beta=0.1 ADMM is slower (one seed in six still at 1.4e-4 after 6000 iterations in "
+                  "development), so beta=1 is used (domain of this check: beta ~ 1, n ~ 100).",
     ),
     Claim(
         paper=PAPER.slug, id="C2",
@@ -200,33 +268,68 @@ CLAIMS = [
         measure=measure_c2,
         predicted=[Bound(upper=math.log(0.9995), label="ln q per iteration (q <= 0.9995)"),
                    Bound(lower=0.95, on="r_squared", label="R^2 of the log-linear fit"),
-                   Bound(lower=1.0, on="reached_1e-10", label="fraction of seeds reaching 1e-10")],
-        controls=[PowerLaw(-1.0, tol=0.5, on="loglog_slope"), PowerLaw(-2.0, tol=0.5, on="loglog_slope")],
+                   Bound(lower=1.0, on="reached_1e-12", label="fraction of seeds reaching 1e-12"),
+                   Bound(upper=1.5, on="log10_iteration_ratio", label="log10 k(1e-12)/k(1e-6)")],
+        controls=[Bound(lower=3.0, upper=12.0, on="log10_iteration_ratio",
+                        label="sublinear O(k^-p), 1/2 <= p <= 2: log10 k(1e-12)/k(1e-6) = 6/p",
+                        rival="He & Yuan 2012 (SIAM J. Numer. Anal.): O(1/k) ergodic rate of ADMM for general "
+                              "convex problems; O(1/k^2) for accelerated ADMM, Goldstein et al. 2014 (SIAM J. Imaging "
+                              "Sci.)")],
         rationale="Card C2 instance (n=100, 3 Gaussian features + bias, ReLU teacher, unit-norm columns, 8 sampled "
-                  "patterns, beta=1, gamma=1, K=10^4, residual at each of the first 200 iterations then every 10th), rho per seed from {1,3,10,30} by "
-                  "select_rho (earliest to reach 1e-10). Window: where r_k/r_1 falls from 1e-4 to 1e-10 (past the "
-                  "active-set transient, above round-off). The rate is data dependent and not given by the paper, so "
-                  "the prediction is the card's contraction bound q <= 0.9995 with a straight log-linear line (R^2), "
-                  "not a target rate (a Geometric law would need one). Controls: on the same segment an O(1/k) "
-                  "(ergodic ADMM) or O(1/k^2) (accelerated) method has log-log slope -1 or -2; measured slopes are "
-                  "-8 to -52 (10 seeds, paper profile). One paper-profile seed converges in ~30 iterations (q ~ 0.08).",
+                  "patterns, beta=1, gamma=1, K=10^4, residual at each of the first 200 iterations then every 10th). "
+                  "rho is FIXED at 3 for every seed (the ADMMConfig default, which predates this check; issue 13/20: "
+                  "choosing rho per seed by the residual the claim then tests was circular). In development "
+                  "(8 seeds x rho in {1,3,10,30}) rho=3 and rho=10 reached 1e-10 on every seed, rho=1 and rho=30 did "
+                  "not on 2 and 4 seeds: the claim is for a fixed reasonable rho, not every rho. Window: where r_k/r_1 "
+                  "falls from 1e-6 to 1e-12 (above the round-off floor ~1e-16). It was 1e-4..1e-10; with the fixed "
+                  "rho one seed (of 12 checked) still had active-set plateaus at 5e-5 and 3e-5 inside that window "
+                  "(R^2 0.41), and ADMM's linear rate is a local one, after the active set settles, so the window was "
+                  "moved two decades down (all 12 seeds: R^2 >= 0.99). The rate is data dependent and not given by "
+                  "the paper, so the prediction is the card's contraction bound q <= 0.9995 with a straight "
+                  "log-linear line (R^2) and every seed reaching 1e-12. Nearest rival: a sublinear rate k^-p: going "
+                  "from 1e-6 to 1e-12 takes 10^(6/p) times the iterations, so log10 k(1e-12)/k(1e-6) >= 3 for any "
+                  "p <= 2; geometric decay needs a bounded factor (measured 0.05-0.49 in log10, 12 seeds). Median "
+                  "and 95% interval over 6 seeds (quick). Domain: at n=120 or beta=0.5 the review saw R^2 0.80/0.65 "
+                  "and not all seeds reaching 1e-10 in 10^4 iterations; those regimes are outside this check (not explored here).",
     ),
     Claim(
         paper=PAPER.slug, id="C3",
-        statement="ADMM's per-iteration cost on the approximate program is quadratic in n when P grows linearly in n.",
-        source="abstract (quadratic per-iteration time); P = O(n) regime [INFERRED], card C3",
+        statement="ADMM's time per iteration on the approximate program grows like n^2 when P grows linearly "
+                  "in n, while an interior-point method's time per Newton step on the same program grows like n^3.",
+        source="abstract (quadratic per-iteration time; generic solvers cubic); P = O(n) regime [INFERRED], card C3",
         measure=measure_c3,
-        predicted=[Scaling(2.0, tol=0.1, parameter="n", on="ops_exponent"),
-                   Scaling(1.0, tol=0.1, parameter="n", on="ops_exponent_fixed_P")],
-        controls=[Scaling(3.0, tol=0.1, parameter="n", on="ops_exponent"),
-                  Scaling(1.0, tol=0.1, parameter="n", on="ops_exponent")],
-        rationale="Multiply-adds counted by the Numba kernel per iteration (loop trip counts of the rhs, the two "
-                  "d x d and dP x dP triangular solves, G u and the v/s/dual steps), d=5, P=n/10 sampled patterns "
-                  "(after dedup), n in {200,400,800,1600} (quick); fixed P=20 as a second series. The count is "
-                  "deterministic, so tol 0.1 only absorbs lower-order terms (d^2 P, dP). Control: cubic (an "
-                  "interior-point Newton step) and linear. Wall-clock exponents of the Numba kernel and of a "
-                  "vectorized NumPy/BLAS loop are reported beside it, not asserted (cache effects and a shared "
-                  "2-core machine move them; the card measured 1.8-2.8).",
+        predicted=[Scaling(2.0, tol=0.5, parameter="n", on="admm_wall_exponent"),
+                   Bound(lower=2.5, on="newton_wall_exponent", label="Clarabel Newton-step wall exponent"),
+                   Bound(upper=1.5, on="admm_wall_exponent_fixed_P", label="ADMM wall exponent at fixed P"),
+                   Bound(upper=3.0, on="kernel_over_blas_at_max_n", label="kernel time / reference-loop time")],
+        controls=[Scaling(3.0, tol=0.5, parameter="n", on="admm_wall_exponent",
+                          rival="interior-point cost per iteration, (dP)^3 = O(n^3) for P = O(n) (the generic-solver "
+                                "baseline of the abstract; e.g. Nesterov & Nemirovskii 1994), i.e. the two swapped"),
+                  Scaling(2.0, tol=0.5, parameter="n", on="newton_wall_exponent")],
+        rationale="Seconds per iteration of the Numba ADMM kernel (process CPU time, one thread: equal to wall time "
+                  "on an idle machine but not inflated when a shared machine deschedules the process: under a load "
+                  "average of 8 on 2 cores, the fastest of 7 wall-clock runs at n=800 was 6.6x its CPU time, at "
+                  "n <= 200 equal, which made wall exponents 2.06-2.58 from run to run and explains the review's "
+                  "'cubic' Numba path; CPU-time exponents 1.64-1.85); fastest of 7 timed "
+                  "runs of 100 iterations after "
+                  "a warm-up; factorization excluded, it is done once) and Clarabel's CPU seconds per interior-point "
+                  "iteration on the same cvxpy-compiled program (difference of solve_time at max_iter 3 and 1, so "
+                  "setup is excluded; for n <= 200, max_iter 5 and 1, best of 3), d=5 (4 features + bias), P=n/10 sampled patterns, n in "
+                  "{100,200,400,800} (quick; Clarabel at 1600 takes seconds per step). Exponent = OLS log-log "
+                  "slope per seed, median and 95% interval over seeds (quick 3, paper 5). Wall time replaces the kernel's own "
+                  "multiply-add count (true by construction, reported as ops_exponent, not asserted). Bands "
+                  "+-0.5 around 2 and 3 are the same width; a shared 2-core machine moves timings by tens of "
+                  "percent. A second series at fixed P=20 must grow at most like n^1.5 (it is O(n d P) plus a "
+                  "P-only (dP)^2 part, so sublinear over this range: measured 0.57). The "
+                  "NumPy/BLAS loop's exponent is reported (not asserted). Domain: n <= 800 here; at n=1600, "
+                  "P=160 the kernel's working set (L and the 2P x n arrays S, Nu) leaves the cache; the kernel now "
+                  "reads only L in both triangular solves and keeps G u as one row (see _kernels), but sizes above "
+                  "800 are not checked here. The kernel's time per iteration "
+                  "must also stay within 3x of an independent vectorized NumPy/BLAS loop of the same iteration at "
+                  "the largest n (measured 0.29x in CPU time): an exponent over n <= 800 cannot see a factorization "
+                  "redone every iteration (BLAS does it fast and per-call overhead flattens the small sizes; the "
+                  "refactor mutant measured 2.15 in wall time), the time ratio does. Separation from the cubic "
+                  "rival: the ADMM exponent's interval is ~0.03 wide, far from 2.5.",
     ),
     Claim(
         paper=PAPER.slug, id="C4",
@@ -239,7 +342,9 @@ CLAIMS = [
                    Bound(lower=-1e-8, on="sampled_minus_exact", label="p*_s / p*_exact - 1"),
                    Bound(upper=1e-8, on="sampled_increase", label="increase along nested sets / p*")],
         controls=[Bound(upper=1e-6, on="gated_map_rel_err", label="net mapped from the gated solution vs p*_gated"),
-                  Bound(lower=-1e-6, on="adam_minus_fewest_sampled", label="Adam / p*_s(fewest) - 1")],
+                  Bound(lower=-1e-6, on="adam_minus_fewest_sampled", label="Adam / p*_s(fewest) - 1",
+                        rival="the sampled (approximate) program as a global lower bound (Pilanci & Ergen 2020, ICML, "
+                              "sampling heuristic; the card's 3.2): a handful of sampled patterns would already do")],
         rationale="n=40 Gaussian points in R^2 (no bias), y = sin(2x_1) + max(0,x_2) + 0.05 noise, beta=0.05; all "
                   "2n patterns by the angular sweep; nested sampled sets are prefixes of one Gaussian draw (5..40 "
                   "raw samples); Adam (lr 1e-2, full batch) from 2 inits x widths {30,60}. Worst case over seeds for "
@@ -250,22 +355,54 @@ CLAIMS = [
     ),
     Claim(
         paper=PAPER.slug, id="C5",
-        statement="Convex adversarial training raises PGD robust accuracy at epsilon with clean accuracy roughly kept.",
-        source="abstract (robust convex formulations); robust program [INFERRED], card C5",
+        statement="On data that needs a nonlinear model, convex adversarial training (the fully robust hinge "
+                  "program) is not noticeably more robust under PGD than an l_inf-robust linear classifier or PGD "
+                  "adversarial training of the same-width non-convex network: both gains stay below 0.02.",
+        source="abstract (robust convex formulations); ACC predecessor's abstract (arXiv 2105.12237: 'noticeably "
+               "better adversarial robustness and performance than' FGSM/PGD training); robust program [INFERRED], "
+               "card C5",
+        against_paper="convex adversarial training gives noticeably better adversarial robustness than PGD "
+                      "adversarial training (ACC predecessor's abstract); the rivals below are that statement",
         measure=measure_c5,
-        predicted=[Bound(lower=0.05, label="PGD accuracy gain"),
-                   Bound(upper=0.03, on="clean_drop", label="clean accuracy drop"),
+        predicted=[Bound(upper=0.02, on="gain_over_robust_linear", label="gain over the robust linear classifier"),
+                   Bound(upper=0.02, on="gain_over_pgd_training", label="gain over PGD adversarial training"),
                    Bound(upper=0.01, on="pgd_minus_fgsm", label="PGD no weaker than FGSM")],
-        controls=[Bound(upper=0.0, on="robust_gain", label="no robustness gain"),
-                  Close(0.0, atol=0.02, on="standard_attack_drop")],
+        controls=[Bound(lower=0.02, on="gain_over_pgd_training", label="noticeably more robust than PGD training",
+                        rival="the paper's own statement (ACC predecessor's abstract): noticeably better robustness "
+                              "than PGD adversarial training of the non-convex net (Madry et al. 2018, ICLR)"),
+                  Bound(lower=0.02, on="gain_over_robust_linear", label="noticeably more robust than a robust linear classifier",
+                        rival="the paper's mechanism, a nonlinear robust model, should beat an l_inf-robust linear "
+                              "hinge classifier (Goodfellow et al. 2015; Wong & Kolter 2018), which needs no hidden layer")],
         rationale="Synthetic stand-in for breast cancer: 16 min-max scaled features mixing 2 latent factors, "
                   "labels sign(z_1 + 0.2(z_2^2 - 1)) with a latent class gap 0.2, bias column never perturbed; "
                   "n_train=100, 400 test; 16 Gaussian pattern samples, hinge, beta=1e-2, fully robust cones, "
                   "eps_train = eps_attack = 0.05 (l_inf). PGD: 30 sign steps of eps/4 from a random start, box "
-                  "[0,1], worst iterate kept. Medians over 3 splits (quick). Over 6 development splits the gain was "
-                  "0.01-0.46 (median 0.10) and the clean drop -0.01-0.04 (median 0.014): the gain bound 0.05 is "
-                  "half the typical gain, the clean bound is the card's 0.03. Controls: robust training gives no "
-                  "gain, and the attack leaves the standard model intact (it does not: PGD costs it ~0.2).",
+                  "[0,1], worst iterate kept; the linear rival is scored by the exact worst-case attack. Medians "
+                  "over 3 splits (quick). Rivals added for issue 13/20: the l_inf-robust linear classifier at the "
+                  "same epsilon and the standard program at beta=3. EXPECTED NOT TO AGREE: on this data the robust "
+                  "ReLU program is no more robust than the robust linear classifier (review: 0.901 vs 0.900, 6 "
+                  "splits), so that rival is not rejected. A development run on data that needs a nonlinear model "
+                  "(curvature 1.0, and an XOR rule z_1 z_2) showed why: the fully robust cones "
+                  "(2D_i - I) X v_i >= eps ||v_i||_1 admit only patterns whose hyperplane clears every training "
+                  "point by an l_inf margin, so the solution keeps 1-3 (near-)linear neurons and equals the robust "
+                  "linear classifier's accuracy on every split (4/4, clean 0.79-0.80, attacked 0.70-0.73), while "
+                  "the standard program at beta=1 reached attacked 0.61-0.70 at higher clean accuracy; on XOR "
+                  "the robust program collapsed to the empty net. The PGD adversarial training baseline of the "
+                  "same-width non-convex network (the paper's baseline) is the third rival: full-batch Adam, 500 "
+                  "steps, each on a 7-step PGD attack of the training set, width 2P; in development (3 splits) it "
+                  "reached PGD accuracy 0.877-0.885 at clean 0.98-1.00, against 0.853-0.875 for the robust convex "
+                  "program (caveat: PGD may attack the non-convex net less well than the near-linear convex one). "
+                  "RESTATED (lead, 2026-12-01): the paper-side laws (gain >= 0.02 over each rival) were not rejected "
+                  "in favour of the paper: the measured gains sit at 0 (robust linear: per split 0-0.0025 but one "
+                  "0.035) and below 0 (PGD training: -0.048 to +0.045), so the claim now states what is measured "
+                  "and the paper's statement is its rival. With 3 or 6 splits the PGD-training interval straddled "
+                  "0.02 (6 splits: [-0.025, 0.0225]); 9 splits settle it ([-0.033, 0.010]), hence 9 in the quick "
+                  "profile. The gain over standard training (median 0.10) and the clean-accuracy drop (median "
+                  "0.014) are still reported but not asserted: over 9 splits their intervals, [0.013, 0.13] and "
+                  "[0, 0.04], straddle the old bounds 0.05 and 0.03. Caveat: our robust program is inferred "
+                  "(Sec. 4 unread); a reader holding the paper should check it against the paper's. Separation from the PGD-training "
+                  "rival is only 0.24 (its interval spans 0.043 across splits against a 0.01 gap): rejected, but "
+                  "not by a wide margin; the robust-linear rival is 7 interval widths away.",
     ),
     Claim(
         paper=PAPER.slug, id="C6",
@@ -274,14 +411,21 @@ CLAIMS = [
         source="abstract (SCP method, approximately globally optimal); scenario link and form [INFERRED], card 3.4, C6",
         measure=measure_c6,
         predicted=[PowerLaw(-1.0, tol=0.3), Bound(upper=1.0, on="mean_over_bound", label="violation / (n/(N+1))")],
-        controls=[PowerLaw(0.0, tol=0.3), PowerLaw(-2.0, tol=0.3)],
+        controls=[PowerLaw(-0.5, tol=0.3, rival="uniform-convergence (VC / Hoeffding) rate N^(-1/2) for the "
+                                                        "violation probability of an empirical solution, e.g. Vapnik 1998; "
+                                                        "scenario theory (Calafiore & Campi 2006) gives 1/N"),
+                  PowerLaw(0.0, tol=0.3), PowerLaw(-2.0, tol=0.3)],
         rationale="Teacher data n=50 (4 features + bias), beta=0.1, N in {50,100,200,400} nested uniform neurons, "
                   "lasso by FISTA (warm-started), violation |lam^T max(0,Xu)| > beta(1+1e-5) on 20000 fresh "
                   "neurons, 5 seeds. Scenario theory bounds the expected violation by (support size)/(N+1) <= "
                   "n/(N+1); the support (active neurons, ~10-18 here) saturates, so the rate should fall like 1/N: "
                   "per-seed log-log slopes over the whole N range, tol 0.3 covers the development spread (per-seed "
                   "slopes -0.84..-1.20 over 5 seeds). The seed mean is compared with the bound at every N (worst N reported). "
-                  "Controls: no decay (slope 0) and 1/N^2.",
+                  "Nearest rival: a uniform-convergence N^(-1/2) rate, same +-0.3 band; extra controls: no decay and "
+                  "1/N^2. Separation from the N^(-1/2) rival is below 1 (about 0.1): the two +-0.3 bands leave only "
+                  "0.1 between -0.8 and -0.7 and the per-seed slopes spread over 0.35, so the rival is rejected "
+                  "without a full interval width; 10 seeds gave the same interval, so more seeds do not help here "
+                  "(a narrower rival band would be unfair to it).",
     ),
     Claim(
         paper=PAPER.slug, id="C7",
@@ -292,33 +436,63 @@ CLAIMS = [
         predicted=[Bound(lower=-0.02, on="early_minus_converged", label="max_{k<=5} acc(v^k) - acc(v^K)"),
                    Bound(lower=-0.02, on="last_early_minus_converged", label="acc(v^5) - acc(v^K)")],
         controls=[Bound(lower=-0.02, on="zero_minus_converged", label="v^0 = 0 (empty net) within 0.02"),
-                  Bound(lower=-0.02, on="linear_minus_converged", label="linear least-squares classifier within 0.02")],
+                  Bound(lower=-0.02, on="linear_minus_converged", label="linear least-squares classifier within 0.02",
+                        rival="the network-free baseline: a linear least-squares classifier on the same features "
+                              "(what an early iterate would be if it had learned only the linear part)")],
         rationale="Card C7 settings on a synthetic stand-in for breast cancer (data.correlated_classification: 16 "
                   "noisy features of 2 latent factors, labels sign(z_1 + 0.5(z_2^2 - 1)), its defaults), n_train=300, "
                   "n_test=2000 (test noise of an accuracy difference ~0.005), features standardized on the train split "
                   "+ bias, unit-norm columns; squared loss on +-1 labels, 20 Gaussian patterns, beta=1, rho=10, from "
                   "zero. k <= 5 and 0.02 are the card's; the converged net is v^K, K=2000 (relative residual <= 2e-3; in "
                   "the paper profile its test accuracy matched the Clarabel optimum's within 0.002 on 20 seeds). "
-                  "Median over seeds (quick 8, paper 20). Measured: quick -0.010 [95% CI -0.026, +0.010], 5/8 seeds >= "
-                  "-0.02; paper (20 seeds) -0.014 [-0.026, -0.002] (per seed -0.043..+0.041, 12/20 seeds >= -0.02): "
-                  "the median holds with 0.006-0.010 to spare but the interval's lower end crosses -0.02; fixed k=5 the same median (accuracy mostly rises "
-                  "over k=1..5, so the max is not a test-set selection effect); k=1 alone -0.027 (reported, not "
-                  "asserted: the claim needs a few iterations, not one). An earlier 20-seed draw (n_test=1000) gave "
-                  "median +0.006 (15/20 seeds). So the claim holds for the typical seed, not for every seed; the "
-                  "fraction of seeds is reported. Controls: the k=0 iterate (v^0 = 0, output 0 counted wrong: -0.87) "
-                  "and, with real power at this tolerance, a linear least-squares classifier on the same features "
-                  "(-0.054 median): both are rejected, so 0.02 separates a trained net from a weaker classifier.",
+                  "Median and 95% interval over seeds. Issue 13: with 8 seeds the interval [-0.026, +0.010] crossed "
+                  "-0.02 (5/8 seeds >= -0.02); the seed-to-seed spread is real (per seed -0.043..+0.041), so the fix "
+                  "is more seeds for the median's interval: quick 40 (measured -0.0075 [-0.018, +0.009]), paper 60. "
+                  "The claim is about the typical seed, not every seed (about a third of seeds are below -0.02); "
+                  "the fraction is reported. Fixed k=5 gives the same median (accuracy mostly rises over k=1..5, so "
+                  "the max is not a test-set selection effect); k=1 alone is reported, not asserted. Controls: the "
+                  "k=0 iterate (v^0 = 0, output 0 counted wrong: -0.87) and the nearest rival, a linear "
+                  "least-squares classifier on the same features (-0.043 [-0.058, -0.030]): both rejected. "
+                  "Separation from the linear rival stays below 1 (about 0.36): the rival's median sits only 0.023 "
+                  "beyond the 0.02 tolerance, so an interval narrower than ~0.01 would need several hundred seeds; "
+                  "rejected, but not by a full interval width.",
     ),
     Claim(
         paper=PAPER.slug, id="C8",
         statement="The gated-ReLU relaxation's optimum is at most the ReLU program's on the same patterns.",
-        source="card 3.3 (Mishkin, Sahiner, Pilanci 2022)",
+        source="Mishkin, Sahiner, Pilanci 2022 (ICML), 'Fast convex optimization for two-layer ReLU networks' "
+               "(gated ReLU relaxation and its relation to the ReLU program); not a result of Bai et al.; card 3.3",
         measure=measure_c8,
         predicted=Bound(lower=-1e-8, label="min over seeds of (p*_relu - p*_gated) / p*_relu"),
-        controls=[Bound(upper=1e-6, label="relaxation tight (no gap)")],
+        controls=[Bound(upper=-6.0, on="log10_relative_gap", label="log10 gap <= -6: relaxation tight",
+                        rival="Mishkin, Sahiner, Pilanci 2022 (ICML): gated ReLU and ReLU training are equivalent "
+                              "at beta = 0 (non-singular gates); the rival is that the relaxation stays tight at "
+                              "beta > 0")],
         rationale="Random teacher data (n=50, 4 features + bias, unit-norm columns), 10 sampled patterns, beta=0.5, "
                   "squared and hinge loss, 4 seeds each; worst case over all 8 instances. -1e-8 is the solver "
-                  "accuracy. Control: a tight relaxation (gap <= 1e-6) is rejected: on these instances the gated "
-                  "optimum is strictly lower.",
+                  "accuracy. Nearest rival: the relaxation is tight (median log10 gap <= -6, i.e. the equivalence "
+                  "Mishkin et al. prove at beta = 0 carried over to beta = 0.5); it is rejected: the gated optimum is "
+                  "strictly lower, 1e-1.6..1e-0.3 relative (median and 95% interval over the 8 instances, log10 "
+                  "because the gaps spread over a decade). The claim is theirs, checked here because Bai et al. "
+                  "build on the same programs.",
+    ),
+    Claim(
+        paper=PAPER.slug, id="C9",
+        statement="The fully robust hinge program certifies its training points: no l_inf attack of radius epsilon "
+                  "on a training point finds a hinge loss above that point's term in the program.",
+        source="robust program of section 4 [INFERRED, card 3.5]: with robust cone constraints every activation "
+               "pattern is fixed on the ball, so the net is linear there and the inner maximization is exact",
+        measure=measure_c9,
+        predicted=Bound(upper=1e-6, label="max over seeds and points of (PGD loss - term)"),
+        controls=[Bound(upper=-6.0, on="log10_nominal_excess", label="log10 excess, nominal cones, <= -6",
+                        rival="robustifying the loss alone with the nominal cones (card 3.5 heuristic; the "
+                              "naive robust counterpart that ignores pattern switches)")],
+        rationale="correlated_classification (6 features + bias, n=60), 10 Gaussian patterns, beta=1e-2, eps=0.05, "
+                  "hinge; Clarabel at 1e-10. PGD: 50 sign steps of eps/4 from a random start, no box (the program "
+                  "has none), worst iterate kept, on the net mapped with every non-zero block (rel_tol 0: dropping "
+                  "blocks below 1e-6 of the largest left excesses up to 8e-6 in development, which is the mapping's "
+                  "truncation, not the certificate). Worst case over 4 seeds (quick); 1e-6 is solver accuracy. In "
+                  "development the excess was <= 3e-12 with robust cones and 1.1-4.2 with nominal cones (4 seeds). "
+                  "Nearest rival: the nominal-cone variant also certifies (median log10 excess <= -6); rejected.",
     ),
 ]

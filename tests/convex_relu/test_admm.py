@@ -82,3 +82,25 @@ def test_bad_arguments_raise():
         admm.admm_relu(X, y, D, 1.0, gamma=1.5)
     with pytest.raises(ValueError):
         admm.admm_relu(X, y[:-1], D, 1.0)
+
+
+def test_reused_factorization_gives_the_same_run():
+    rng = np.random.default_rng(5)
+    X, y = data.teacher_regression(40, 3, rng)
+    D = arrangements.sample_patterns(X, 5, rng)
+    fresh = admm.admm_relu(X, y, D, 0.5, rho=3.0, max_iter=50, record_every=10)
+    reused = admm.admm_relu(X, y, D, 0.5, rho=3.0, max_iter=50, record_every=10, factors=admm.factor(X, D, y, 3.0))
+    assert np.array_equal(fresh.V, reused.V) and np.array_equal(fresh.objective, reused.objective)
+
+
+def test_row_only_cholesky_solve_matches_scipy():
+    from scipy import linalg
+
+    rng = np.random.default_rng(6)
+    A = rng.standard_normal((37, 37))
+    A = A @ A.T + 37 * np.eye(37)
+    L = np.ascontiguousarray(linalg.cholesky(A, lower=True))
+    b = rng.standard_normal(37)
+    out = np.empty(37)
+    ops = _kernels.cholesky_solve_rows(L, b, out)
+    assert np.allclose(out, linalg.solve(A, b), rtol=1e-12, atol=1e-12) and ops == 37 * 38

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from theorylab.convex_relu import adversarial, arrangements, data, programs
 
@@ -39,3 +40,30 @@ def test_attacks_stay_in_the_ball_and_box_and_never_move_the_bias():
         assert np.array_equal(X_adv[:, -1], Xt[:, -1])
     clean = adversarial.accuracy(Xt, yt, U, alpha)
     assert adversarial.accuracy(adversarial.pgd(Xt, yt, U, alpha, 0.1, rng), yt, U, alpha) <= clean
+
+
+def test_linear_attack_is_the_exact_worst_case():
+    import itertools
+
+    from theorylab.convex_relu import adversarial
+
+    rng = np.random.default_rng(3)
+    X = np.hstack([rng.uniform(0.1, 0.9, (25, 3)), np.ones((25, 1))])
+    y = np.where(rng.standard_normal(25) > 0, 1.0, -1.0)
+    w = rng.standard_normal(4)
+    eps = 0.08
+    worst = []
+    for k in range(25):                                   # brute force over the box's vertices
+        margins = [y[k] * (np.append(X[k, :3] + eps * np.array(s), 1.0) @ w)
+                   for s in itertools.product((-1, 1), repeat=3)]
+        worst.append(min(margins) > 0)
+    assert adversarial.linear_attack_accuracy(X, y, w, eps) == pytest.approx(np.mean(worst))
+
+
+def test_robust_linear_program_certifies_its_training_margin():
+    from theorylab.convex_relu import adversarial, data
+
+    rng = np.random.default_rng(0)
+    X, y, _, _ = data.correlated_classification(60, 10, 4, rng, gap=0.3)
+    w = adversarial.robust_linear_program(X, y, 1e-2, 0.05)
+    assert adversarial.linear_attack_accuracy(X, y, w, 0.05) <= np.mean(np.sign(X @ w) == y)

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from theorylab.convex_relu import _kernels, baseline, data
 
@@ -44,3 +45,31 @@ def test_least_squares_accuracy_matches_a_direct_fit_and_separates_linear_data()
     assert baseline.least_squares_accuracy(X, y, Xt, yt) >= 0.9
     direct = np.linalg.solve(X.T @ X, X.T @ y)
     assert baseline.least_squares_accuracy(X, y, Xt, yt) == np.mean(np.sign(Xt @ direct) == yt)
+
+
+def test_hinge_gradients_match_finite_differences():
+    from theorylab.convex_relu import baseline
+
+    rng = np.random.default_rng(4)
+    X, y = rng.standard_normal((12, 3)), np.where(rng.standard_normal(12) > 0, 1.0, -1.0)
+    U, alpha = rng.standard_normal((3, 5)), rng.standard_normal(5)
+    _, gU, ga = baseline.hinge_objective_and_gradients(X, y, U, alpha, 0.2)
+    E, h = np.zeros_like(U), 1e-6
+    E[1, 2] = h
+    numeric = (baseline.hinge_objective_and_gradients(X, y, U + E, alpha, 0.2)[0]
+               - baseline.hinge_objective_and_gradients(X, y, U - E, alpha, 0.2)[0]) / (2 * h)
+    assert numeric == pytest.approx(gU[1, 2], rel=1e-4, abs=1e-6)
+    e = np.zeros_like(alpha)
+    e[3] = h
+    numeric = (baseline.hinge_objective_and_gradients(X, y, U, alpha + e, 0.2)[0]
+               - baseline.hinge_objective_and_gradients(X, y, U, alpha - e, 0.2)[0]) / (2 * h)
+    assert numeric == pytest.approx(ga[3], rel=1e-4, abs=1e-6)
+
+
+def test_pgd_training_runs_and_is_deterministic():
+    from theorylab.convex_relu import baseline, data
+
+    X, y, _, _ = data.correlated_classification(30, 5, 4, np.random.default_rng(0), gap=0.3)
+    a = baseline.train_adversarial_hinge(X, y, 6, 1e-2, 0.05, np.random.default_rng(1), steps=20)
+    b = baseline.train_adversarial_hinge(X, y, 6, 1e-2, 0.05, np.random.default_rng(1), steps=20)
+    assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])

@@ -49,3 +49,16 @@ def test_early_accuracy_run_scores_iterates_from_the_empty_net():
     assert 0.5 < sc["converged_accuracy"] <= 1 and 0 <= sc["linear_accuracy"] <= 1
     assert sc["converged_relative_residual"] < 1e-2
     assert abs(sc["cvxpy_accuracy"] - sc["converged_accuracy"]) <= 0.05
+
+
+def test_robust_certificate_holds_with_robust_cones_only():
+    config = ex.CertificateConfig(n_train=40, features=4, samples=6, pgd_steps=20)
+    trace = ex.robust_certificate(config, seed_generator(0))
+    assert trace.scalars["robust_excess"] <= 1e-6
+    assert np.isfinite(trace.scalars["nominal_excess"]) and trace.scalars["robust_neurons"] >= 1
+
+
+def test_certificate_config_names_bad_fields():
+    with pytest.raises(ConfigError) as info:
+        build_config(ex.CertificateConfig, {"epsilon": 0.0})
+    assert info.value.field == "epsilon"

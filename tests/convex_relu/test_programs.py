@@ -51,3 +51,33 @@ def test_losses_and_validation():
     assert programs.loss_value(np.array([2.0, 0.5]), y, "hinge") == pytest.approx(1.5)
     with pytest.raises(ValueError):
         programs.loss_value(y, y, "absolute")
+
+
+def test_solver_error_at_the_tightest_tolerance_falls_back(monkeypatch):
+    import cvxpy as cp
+
+    x = cp.Variable(2)
+    problem = cp.Problem(cp.Minimize(cp.sum_squares(x - 1)))
+    original = cp.Problem.solve
+    calls = []
+
+    def flaky(self, *args, **kwargs):
+        calls.append(kwargs.get("tol_feas"))
+        if len(calls) == 1:
+            raise cp.error.SolverError("numerical breakdown")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(cp.Problem, "solve", flaky)
+    from theorylab.convex_relu.programs import _solve
+
+    _, status, tol = _solve(problem)
+    assert calls[:2] == [1e-10, 1e-9] and tol == 1e-9 and status == "optimal at tol 1e-09"
+
+
+def test_interior_point_step_time_is_positive():
+    from theorylab.convex_relu import arrangements, data, programs
+
+    rng = np.random.default_rng(0)
+    X, y = data.teacher_regression(40, 3, rng)
+    D = arrangements.sample_patterns(X, 4, rng)
+    assert 0 < programs.interior_point_step_seconds(X, y, D, 1.0) < 5

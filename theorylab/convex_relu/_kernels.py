@@ -8,6 +8,12 @@ pattern g - P), all updated in place:
 
 The linear system of the u-step is factored outside the loop (``Lsum``, ``Ldiff``: lower
 Cholesky factors, see :func:`theorylab.convex_relu.admm.factor`); here only triangular solves.
+
+Memory traffic per iteration (what made the wall time grow faster than n^2 once the working set
+left the L2 cache): the triangular solves read only ``L`` (no transposed copy), ``G u`` is formed
+one row at a time and stored only at recorded iterations, and the previous ``v``, ``s`` are copied
+only before a recorded iteration. What streams each iteration is then ``L`` ((dP)^2), ``S``,
+``Nu`` (2P x n each), the signs (P x n) and ``X``.
 """
 
 from __future__ import annotations
@@ -36,6 +42,50 @@ def cholesky_solve(L, LT, b, out):
             acc -= LT[i, j] * out[j]
         out[i] = acc / L[i, i]
     return m * (m + 1)
+
+
+@numba.njit(cache=True, fastmath={"reassoc", "nsz", "arcp", "contract"})
+def _row_dot(row, x, m):
+    """``row[:m] . x[:m]``; reassociation allowed so LLVM vectorizes the reduction."""
+    acc = 0.0
+    for j in range(m):
+        acc += row[j] * x[j]
+    return acc
+
+
+@numba.njit(cache=True)
+def cholesky_solve_rows(L, b, out):
+    """Solve ``L L^T x = b`` for lower-triangular ``L`` into ``out``, reading only rows of ``L``.
+
+    Forward substitution as row dot products, back substitution in axpy form (``x_i`` is
+    final once the rows below it are done: ``z[:i] -= L[i, :i] x_i``), so no transposed copy is
+    needed and both loops run over contiguous memory. Returns the multiply-adds done.
+    """
+    m = b.shape[0]
+    for i in range(m):
+        out[i] = (b[i] - _row_dot(L[i], out, i)) / L[i, i]
+    for i in range(m - 1, -1, -1):
+        xi = out[i] / L[i, i]
+        out[i] = xi
+        row = L[i]
+        for j in range(i):
+            out[j] -= row[j] * xi
+    return m * (m + 1)
+
+
+@numba.njit(cache=True)
+def _objective_from_gu(D, ET, y, GU, U, beta):
+    """The objective of :func:`_objective` from ``G u`` (``X u_g = (2 d_i - 1) (G u)_g``, signs +-1)."""
+    n, P = D.shape
+    total = 0.0
+    for k in range(n):
+        acc = -y[k]
+        for i in range(P):
+            acc += D[k, i] * ET[i, k] * (GU[i, k] - GU[P + i, k])
+        total += 0.5 * acc * acc
+    for g in range(U.shape[0]):
+        total += beta * np.sqrt(np.sum(U[g] * U[g]))
+    return total
 
 
 @numba.njit(cache=True)
@@ -71,16 +121,14 @@ def admm(X, D, y, c, Lsum, Ldiff, beta, rho, gamma, max_iter, record_every, dens
     m = d * P
     ET = np.ascontiguousarray((2.0 * D - 1.0).T)      # row i: the signs of pattern i
     XT = np.ascontiguousarray(X.T)
-    LsumT = np.ascontiguousarray(Lsum.T)
-    LdiffT = np.ascontiguousarray(Ldiff.T)
     R = np.empty((2 * P, d))
     tmp = np.empty(n)
+    gu = np.empty(n)
     psum = np.empty(d)
     sol = np.empty(d)
     q = np.empty(m)
     qsol = np.empty(m)
-    XU = np.empty((2 * P, n))
-    GU = np.empty((2 * P, n))
+    GU = np.empty((2 * P, n))                         # G u, stored only at recorded iterations
     V_prev = Vb.copy()
     S_prev = S.copy()
     threshold = beta / rho
@@ -90,8 +138,10 @@ def admm(X, D, y, c, Lsum, Ldiff, beta, rho, gamma, max_iter, record_every, dens
     iters = 0
     for it in range(max_iter):
         iters = it + 1
-        V_prev[:, :] = Vb
-        S_prev[:, :] = S
+        record = it < dense_until or (it + 1) % record_every == 0 or it == max_iter - 1
+        if record:                                    # the previous v and s enter only the residuals
+            V_prev[:, :] = Vb
+            S_prev[:, :] = S
         # right-hand side c + v - lam + G^T (s - nu)
         for g in range(2 * P):
             i = g % P
@@ -109,26 +159,26 @@ def admm(X, D, y, c, Lsum, Ldiff, beta, rho, gamma, max_iter, record_every, dens
             for j in range(d):
                 psum[j] = R[i, j] + R[P + i, j]
                 q[i * d + j] = R[i, j] - R[P + i, j]
-            ops += cholesky_solve(Lsum, LsumT, psum, sol)
+            ops += cholesky_solve_rows(Lsum, psum, sol)
             for j in range(d):
                 U[i, j] = 0.5 * sol[j]
                 U[P + i, j] = 0.5 * sol[j]
-        ops += cholesky_solve(Ldiff, LdiffT, q, qsol)
+        ops += cholesky_solve_rows(Ldiff, q, qsol)
         for i in range(P):
             for j in range(d):
                 U[i, j] += 0.5 * qsol[i * d + j]
                 U[P + i, j] -= 0.5 * qsol[i * d + j]
-        # G u, then the v-, s- and dual steps
+        # G u row by row, then the v-, s- and dual steps
         for g in range(2 * P):
             i = g % P
             for k in range(n):
-                XU[g, k] = 0.0
+                gu[k] = 0.0
             for j in range(d):                      # axpy order: the k loop vectorizes
                 coef = U[g, j]
                 for k in range(n):
-                    XU[g, k] += coef * XT[j, k]
+                    gu[k] += coef * XT[j, k]
             for k in range(n):
-                GU[g, k] = ET[i, k] * XU[g, k]
+                gu[k] *= ET[i, k]
             ops += n * d
             norm = 0.0
             for j in range(d):
@@ -139,11 +189,13 @@ def admm(X, D, y, c, Lsum, Ldiff, beta, rho, gamma, max_iter, record_every, dens
                 Vb[g, j] = shrink * (U[g, j] + Lam[g, j])
                 Lam[g, j] += gamma * (U[g, j] - Vb[g, j])
             for k in range(n):
-                S[g, k] = max(0.0, GU[g, k] + Nu[g, k])
-                Nu[g, k] += gamma * (GU[g, k] - S[g, k])
+                S[g, k] = max(0.0, gu[k] + Nu[g, k])
+                Nu[g, k] += gamma * (gu[k] - S[g, k])
+            if record:
+                for k in range(n):
+                    GU[g, k] = gu[k]
             ops += 3 * d + 2 * n
-        last = it == max_iter - 1
-        if it < dense_until or (it + 1) % record_every == 0 or last:
+        if record:
             pri = 0.0
             dual = 0.0
             infeas = 0.0
@@ -161,7 +213,7 @@ def admm(X, D, y, c, Lsum, Ldiff, beta, rho, gamma, max_iter, record_every, dens
                     for k in range(n):
                         acc += XT[j, k] * tmp[k]
                     dual += acc * acc
-            objective = _objective(X, D, y, XU, U, beta)
+            objective = _objective_from_gu(D, ET, y, GU, U, beta)
             rec_t[recorded] = it + 1
             rec_obj[recorded] = objective
             rec_pri[recorded] = np.sqrt(pri)

@@ -24,7 +24,7 @@ from theorylab.convex_relu.programs import ConvexSolution, _check_loss, _solve
 
 def robust_relu_program(X: np.ndarray, y: np.ndarray, D: np.ndarray, beta: float, epsilon: float, *,
                         loss: str = "hinge", perturbable: np.ndarray | None = None,
-                        robust_cones: bool = True) -> ConvexSolution:
+                        robust_cones: bool = True, dual_norm: float = 1) -> ConvexSolution:
     """Solve the l_inf-robust convex training program (hinge or squared loss) over patterns ``D``.
 
     Parameters
@@ -39,6 +39,9 @@ def robust_relu_program(X: np.ndarray, y: np.ndarray, D: np.ndarray, beta: float
         Coordinates the adversary may move; default all but the last (the bias column).
     robust_cones : bool
         Robust (certifying) cone constraints, or nominal ones.
+    dual_norm : float
+        The norm taken of ``z_k`` and ``v_i`` in the worst case; ``1`` (the dual of l_inf) is the
+        only correct value, another one is there for the mutation tests.
     """
     _check_loss(loss)
     if epsilon < 0:
@@ -50,7 +53,7 @@ def robust_relu_program(X: np.ndarray, y: np.ndarray, D: np.ndarray, beta: float
     # (V - W) D^T in every row, which cut Clarabel's constraint matrix severalfold.
     Z = cp.Variable((d, X.shape[0]))                                    # column k is z_k
     nominal = cp.sum(cp.multiply(X.T, Z), axis=0)                       # x_k^T z_k
-    spread = epsilon * cp.norm(Z[mask, :], 1, axis=0)                   # epsilon ||z_k||_1
+    spread = epsilon * cp.norm(Z[mask, :], dual_norm, axis=0)           # epsilon ||z_k||_1
     if loss == "hinge":
         data_term = cp.sum(cp.pos(1 - cp.multiply(y, nominal) + spread))
     else:
@@ -58,8 +61,8 @@ def robust_relu_program(X: np.ndarray, y: np.ndarray, D: np.ndarray, beta: float
     penalty = beta * (cp.sum(cp.norm(V, 2, axis=0)) + cp.sum(cp.norm(W, 2, axis=0)))
     E = 2.0 * D - 1.0
     if robust_cones:
-        row_v = cp.reshape(epsilon * cp.norm(V[mask, :], 1, axis=0), (1, P), order="C")
-        row_w = cp.reshape(epsilon * cp.norm(W[mask, :], 1, axis=0), (1, P), order="C")
+        row_v = cp.reshape(epsilon * cp.norm(V[mask, :], dual_norm, axis=0), (1, P), order="C")
+        row_w = cp.reshape(epsilon * cp.norm(W[mask, :], dual_norm, axis=0), (1, P), order="C")
         constraints = [cp.multiply(E, X @ V) >= np.ones((X.shape[0], 1)) @ row_v,
                        cp.multiply(E, X @ W) >= np.ones((X.shape[0], 1)) @ row_w]
     else:
@@ -68,6 +71,47 @@ def robust_relu_program(X: np.ndarray, y: np.ndarray, D: np.ndarray, beta: float
     problem = cp.Problem(cp.Minimize(data_term + penalty), constraints)
     timing = _solve(problem)
     return ConvexSolution(np.asarray(V.value), np.asarray(W.value), float(problem.value), *timing)
+
+
+def program_terms(X: np.ndarray, y: np.ndarray, D: np.ndarray, V: np.ndarray, W: np.ndarray, epsilon: float, *,
+                  perturbable: np.ndarray | None = None) -> np.ndarray:
+    """Each training point's term of the robust hinge program, ``max(0, 1 - y_k x_k^T z_k +
+    epsilon ||z_k||_1)`` with ``z_k = sum_i d_ik (v_i - w_i)``; shape (n,)."""
+    mask = _mask(X.shape[1], perturbable)
+    Z = (V - W) @ D.T
+    return np.maximum(0.0, 1.0 - y * np.sum(X.T * Z, axis=0) + epsilon * np.abs(Z[mask]).sum(axis=0))
+
+
+def robust_linear_program(X: np.ndarray, y: np.ndarray, beta: float, epsilon: float, *,
+                          perturbable: np.ndarray | None = None) -> np.ndarray:
+    """l_inf-robust linear hinge classifier: ``min sum_k max(0, 1 - y_k x_k^T w + epsilon ||w||_1)
+    + beta ||w||_2`` (the rival without a hidden layer; ``||.||_1`` over perturbable coordinates).
+
+    Returns
+    -------
+    w : ndarray of shape (d,)
+    """
+    if epsilon < 0:
+        raise ValueError(f"epsilon must be >= 0, got {epsilon}")
+    d = X.shape[1]
+    mask = _mask(d, perturbable)
+    w = cp.Variable(d)
+    margin = 1 - cp.multiply(y, X @ w) + epsilon * cp.norm(w[mask], 1)
+    problem = cp.Problem(cp.Minimize(cp.sum(cp.pos(margin)) + beta * cp.norm(w, 2)))
+    _solve(problem)
+    return np.asarray(w.value)
+
+
+def linear_attack_accuracy(X: np.ndarray, y: np.ndarray, w: np.ndarray, epsilon: float, *, perturbable=None,
+                           clip: tuple[float, float] | None = (0.0, 1.0)) -> float:
+    """Accuracy of ``sign(x^T w)`` under the exact worst-case l_inf attack (with the box).
+
+    For a linear model the attack separates by coordinate: ``x_j - epsilon sign(y w_j)``, clipped to
+    the box; so this is the robust accuracy itself, not a lower bound from a heuristic attack.
+    """
+    mask = _mask(X.shape[1], perturbable)
+    X_adv = _project(X - epsilon * np.sign(y[:, None] * w[None, :]), X, epsilon, mask, clip)
+    return float(np.mean(np.sign(X_adv @ w) == y))
 
 
 def input_gradient(X: np.ndarray, U: np.ndarray, alpha: np.ndarray) -> np.ndarray:

@@ -71,3 +71,53 @@ def least_squares_accuracy(X: np.ndarray, y: np.ndarray, X_test: np.ndarray, y_t
     """
     w = np.linalg.lstsq(np.asarray(X, dtype=float), np.asarray(y, dtype=float), rcond=None)[0]
     return float(np.mean(np.sign(np.asarray(X_test, dtype=float) @ w) == y_test))
+
+
+def hinge_objective_and_gradients(X, y, U, alpha, beta):
+    """``sum_k max(0, 1 - y_k f(x_k)) + (beta/2)(||U||^2 + ||alpha||^2)`` and its (sub)gradients."""
+    H = X @ U
+    active = H > 0
+    f = np.maximum(H, 0.0) @ alpha
+    margin = 1.0 - y * f
+    g = np.where(margin > 0, -y, 0.0)                       # d loss / d f
+    value = float(np.sum(np.maximum(margin, 0.0))) + 0.5 * beta * float(np.sum(U * U) + alpha @ alpha)
+    grad_alpha = np.maximum(H, 0.0).T @ g + beta * alpha
+    grad_U = X.T @ (active * g[:, None] * alpha[None, :]) + beta * U
+    return value, grad_U, grad_alpha
+
+
+def train_adversarial_hinge(X: np.ndarray, y: np.ndarray, width: int, beta: float, epsilon: float,
+                            rng: np.random.Generator, *, steps: int = 1000, lr: float = 1e-2, pgd_steps: int = 7,
+                            init_scale: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
+    """PGD adversarial training (Madry et al. 2018) of the non-convex two-layer ReLU net, hinge loss.
+
+    Each full-batch Adam step first replaces the training inputs by a PGD attack of radius
+    ``epsilon`` (``pgd_steps`` sign steps of ``epsilon / 4``, box [0, 1], bias never perturbed;
+    :func:`~theorylab.convex_relu.adversarial.pgd`) on the current net, then takes the gradient of
+    the hinge objective there. Same initialization as :func:`train_nonconvex`.
+
+    Returns
+    -------
+    U : ndarray of shape (d, width)
+    alpha : ndarray of shape (width,)
+    """
+    from theorylab.convex_relu import adversarial
+
+    if width < 1 or steps < 0 or not lr > 0 or not beta >= 0 or not epsilon >= 0:
+        raise ValueError(f"need width >= 1, steps >= 0, lr > 0, beta >= 0, epsilon >= 0; got "
+                         f"{width}, {steps}, {lr}, {beta}, {epsilon}")
+    d = X.shape[1]
+    U = init_scale * rng.standard_normal((d, width)) / np.sqrt(d)
+    alpha = init_scale * rng.standard_normal(width) / np.sqrt(width)
+    moments = [np.zeros_like(U), np.zeros_like(U), np.zeros_like(alpha), np.zeros_like(alpha)]
+    for t in range(1, steps + 1):
+        X_adv = adversarial.pgd(X, y, U, alpha, epsilon, rng, steps=pgd_steps) if epsilon > 0 else X
+        _, gU, ga = hinge_objective_and_gradients(X_adv, y, U, alpha, beta)
+        moments[0] = 0.9 * moments[0] + 0.1 * gU
+        moments[1] = 0.999 * moments[1] + 0.001 * gU ** 2
+        moments[2] = 0.9 * moments[2] + 0.1 * ga
+        moments[3] = 0.999 * moments[3] + 0.001 * ga ** 2
+        c1, c2 = 1 - 0.9 ** t, 1 - 0.999 ** t
+        U = U - lr * (moments[0] / c1) / (np.sqrt(moments[1] / c2) + 1e-8)
+        alpha = alpha - lr * (moments[2] / c1) / (np.sqrt(moments[3] / c2) + 1e-8)
+    return U, alpha

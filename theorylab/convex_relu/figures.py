@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 from theorylab import plotting
@@ -24,41 +23,40 @@ def _admm(ctx, outdir) -> list[Path]:
            title=f"C1: gap to the Clarabel optimum (solve {cvx:.2f} s)")
     ax.legend(loc="upper right")
     ax = axes[0, 1]
-    best = ex.best_rate_runs(ctx)
-    colors = plt.get_cmap("tab10")(np.arange(len(best)) % 10)
-    for seed, tr in enumerate(best):
-        ax.plot(tr.t, tr["residual"] / tr["residual"][0], lw=1.1, color=colors[seed],
-                ls="-" if seed < 10 else "--", label=f"seed {seed}, rho={tr.scalars['rho']:g}")
-    ax.axhspan(1e-10, 1e-4, color="0.85", alpha=0.5, lw=0, label="fit segment")
+    runs = ctx.runs("relu_admm_rate")
+    t, residual = stack(runs, "residual")
+    plotting.band(ax, t, np.maximum(residual / residual[:, :1], 1e-18),
+                  label=f"median and 10-90% band, {len(runs)} seeds, rho = {runs[0].scalars['rho']:g}")
+    ax.axhspan(1e-12, 1e-6, color="0.85", alpha=0.5, lw=0, label="fit segment")
     ax.set(yscale="log", xlabel="iteration k", ylabel="(r_pri + r_dual) / first value",
-           title="C2: residual, best rho per seed", ylim=(1e-16, 10))
-    ax.legend(loc="upper right", ncols=2 if len(best) > 5 else 1, fontsize=7)
+           title="C2: residual at a fixed rho", ylim=(1e-17, 10))
+    ax.legend(loc="upper right")
     return plotting.save(fig, outdir, "admm_convergence")
 
 
 def _cost(ctx, outdir) -> list[Path]:
     sizes = np.array(ex.COST_SIZES[ctx.profile])
     runs = ctx.run_many([("relu_iteration_cost", {"n": int(n)}) for n in sizes]
-                        + [("relu_iteration_cost", {"n": int(n), "fixed_samples": ex.FIXED_PATTERNS}) for n in sizes])
+                        + [("relu_iteration_cost", {"n": int(n), "fixed_samples": ex.FIXED_PATTERNS,
+                                                    "interior_point": False}) for n in sizes])
     linear, fixed = runs[:len(sizes)], runs[len(sizes):]
-    fig, axes = plotting.figure(ncols=2)
-    for ax, metric, label in ((axes[0, 0], "ops_per_iter", "multiply-adds per iteration"),
-                              (axes[0, 1], "seconds_per_iter", "seconds per iteration")):
-        for runs_, name in ((linear, "P = n/10"), (fixed, f"P = {ex.FIXED_PATTERNS}")):
-            values = np.array([[tr[metric][0] for tr in per_n] for per_n in runs_]).T
-            plotting.band(ax, sizes, values, label=f"Numba, {name}")
-            if metric == "seconds_per_iter":
-                blas = np.array([[tr.scalars["blas_seconds_per_iter"] for tr in per_n] for per_n in runs_]).T
-                plotting.band(ax, sizes, blas, label=f"NumPy/BLAS, {name}")
-        first = np.median([tr[metric][0] for tr in linear[0]])
-        ax.plot(sizes, first * (sizes / sizes[0]) ** 2, color="0.5", ls="--", lw=0.9, label="slope 2")
-        ax.plot(sizes, first * (sizes / sizes[0]) ** 3, color="0.5", ls=":", lw=0.9, label="slope 3")
-        ax.set(xscale="log", yscale="log", xlabel="n (samples)", ylabel=label)
-        ax.set_xticks(sizes, [str(n) for n in sizes], minor=False)
-        ax.set_xticks([], minor=True)
-        ax.legend(loc="upper left")
-    axes[0, 0].set_title("C3: operation count (measured in the kernel)")
-    axes[0, 1].set_title("C3: wall clock, 1 BLAS thread")
+    fig, axes = plotting.figure()
+    ax = axes[0, 0]
+    series = (("ADMM (Numba), P = n/10", linear, lambda tr: tr["seconds_per_iter"][0]),
+              ("ADMM (NumPy/BLAS), P = n/10", linear, lambda tr: tr.scalars["blas_seconds_per_iter"]),
+              (f"ADMM (Numba), P = {ex.FIXED_PATTERNS}", fixed, lambda tr: tr["seconds_per_iter"][0]),
+              ("Clarabel, one Newton step, P = n/10", linear, lambda tr: tr.scalars["newton_seconds"]))
+    for label, runs_, read in series:
+        values = np.array([[read(tr) for tr in per_n] for per_n in runs_]).T
+        plotting.band(ax, sizes, values, label=label)
+    first = np.median([tr["seconds_per_iter"][0] for tr in linear[0]])
+    ax.plot(sizes, first * (sizes / sizes[0]) ** 2, color="0.5", ls="--", lw=0.9, label="slope 2")
+    ax.plot(sizes, first * (sizes / sizes[0]) ** 3, color="0.5", ls=":", lw=0.9, label="slope 3")
+    ax.set(xscale="log", yscale="log", xlabel="n (samples)", ylabel="CPU seconds per iteration",
+           title="C3: CPU seconds per iteration (1 BLAS thread)")
+    ax.set_xticks(sizes, [str(n) for n in sizes], minor=False)
+    ax.set_xticks([], minor=True)
+    ax.legend(loc="upper left", fontsize=7.5)
     return plotting.save(fig, outdir, "iteration_cost")
 
 
@@ -71,7 +69,13 @@ def _adversarial(ctx, outdir) -> list[Path]:
         t, pgd = stack(traces, f"{name}_pgd")
         _, fgsm = stack(traces, f"{name}_fgsm")
         plotting.band(ax, t, pgd, label=f"{name} training, PGD", color=color, log=False)
-        ax.plot(t, np.median(fgsm, axis=0), color=color, ls="--", lw=1.0, label=f"{name} training, FGSM")
+        ax.plot(t, np.median(fgsm, axis=0), color=color, ls="none", marker="x", ms=6, mew=1.2,
+                label=f"{name} training, FGSM (markers)")
+    linear = np.median([tr.scalars["robust_linear_attacked"] for tr in traces])
+    ax.plot([eps], [linear], "s", color="#2ca02c", ms=6, label="robust linear rival (exact attack)")
+    if all("pgd_training_pgd_at_eps" in tr.scalars for tr in traces):
+        trained = np.median([tr.scalars["pgd_training_pgd_at_eps"] for tr in traces])
+        ax.plot([eps], [trained], "D", color="#9467bd", ms=5, label="PGD-trained non-convex net (PGD)")
     ax.axvline(eps, color="0.5", lw=0.8, ls=":", label=f"training epsilon {eps:g}")
     ax.set(xlabel="attack radius (l_inf)", ylabel="test accuracy", ylim=(0, 1.02),
            title=f"C5: convex adversarial training, median of {len(traces)} splits")
@@ -84,20 +88,17 @@ def _exact(ctx, outdir) -> list[Path]:
     floor = 1e-6                       # below: equal to p*_exact within solver accuracy
     fig, axes = plotting.figure()
     ax = axes[0, 0]
-    styles = ["--", "-.", ":"]
-    colors = plt.get_cmap("tab10")(np.arange(len(traces)) % 10)
-    for seed, tr in enumerate(traces):
-        p = tr.scalars["p_exact"]
-        ax.plot(tr.t, np.maximum(tr["p_sampled"] / p - 1, floor), marker="o", ms=3, color=colors[seed],
-                label=f"seed {seed}: sampled program")
-        ax.axhline(tr.scalars["adam_best"] / p - 1, color=colors[seed], ls=styles[seed % 3], lw=1.1,
-                   label=f"seed {seed}: best Adam run")
+    rel = np.array([tr["p_sampled"] / tr.scalars["p_exact"] - 1 for tr in traces])
+    plotting.band(ax, traces[0].t, np.maximum(rel, floor), label=f"sampled program, median and 10-90% band ({len(traces)} seeds)")
+    adam = np.array([tr.scalars["adam_best"] / tr.scalars["p_exact"] - 1 for tr in traces])
+    ax.axhline(np.median(adam), color="#d62728", ls="--", lw=1.1, label="best Adam run, median over seeds")
+    ax.axhspan(max(adam.min(), floor), max(adam.max(), floor), color="#d62728", alpha=0.15, lw=0)
     ax.set(xscale="log", yscale="log", xlabel="raw pattern samples (nested prefixes of one draw)",
            ylabel=f"objective / p*_exact - 1 (floor {floor:g})",
            title="C4: exact 2-D optimum (all 2n patterns) as the floor")
     ax.set_xticks(traces[0].t, [str(int(v)) for v in traces[0].t])
     ax.set_xticks([], minor=True)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, fontsize=7.5)
+    ax.legend(loc="upper right", fontsize=7.5)
     return plotting.save(fig, outdir, "exact_2d")
 
 

@@ -14,7 +14,8 @@ Programs over a pattern set ``D_1..D_P`` (``D`` is the (n, P) 0/1 array of :mod:
 Losses: ``"squared"`` ``1/2 ||yhat - y||^2`` and ``"hinge"`` ``sum_k max(0, 1 - y_k yhat_k)``.
 Reference solver: cvxpy with Clarabel (interior point) at ``tol_gap_abs = tol_gap_rel =
 tol_feas = 1e-10`` (card section 7; SCS is too loose to serve as ground truth), falling back to
-1e-9 and 1e-8 when Clarabel stops at its reduced accuracy; the status says which was used.
+1e-9 and 1e-8 when Clarabel stops at its reduced accuracy or raises ``SolverError``; the status says
+which was used.
 """
 
 from __future__ import annotations
@@ -79,13 +80,21 @@ def _cvx_loss(yhat, y: np.ndarray, loss: str):
 
 def _solve(problem: cp.Problem) -> tuple[float, str, float]:
     """Solve at 1e-10; if Clarabel only reaches its reduced accuracy there ("optimal_inaccurate",
-    which guarantees far less), retry at 1e-9 and 1e-8 and keep the first fully solved one."""
+    which guarantees far less) or fails outright (``cvxpy.error.SolverError``, e.g. a numerical
+    breakdown at the tightest tolerance), retry at 1e-9 and 1e-8 and keep the first fully solved
+    one. A failure at the last tolerance is raised."""
     total = 0.0
     for tol in TOLERANCES:
         start = time.perf_counter()
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="Solution may be inaccurate")
-            problem.solve(solver=SOLVER, tol_gap_abs=tol, tol_gap_rel=tol, tol_feas=tol)
+        try:
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message="Solution may be inaccurate")
+                problem.solve(solver=SOLVER, tol_gap_abs=tol, tol_gap_rel=tol, tol_feas=tol)
+        except cp.error.SolverError:
+            total += time.perf_counter() - start
+            if tol == TOLERANCES[-1]:
+                raise
+            continue
         stats = problem.solver_stats
         total += stats.solve_time if stats is not None and stats.solve_time is not None else time.perf_counter() - start
         if problem.status == "optimal":
@@ -94,6 +103,52 @@ def _solve(problem: cp.Problem) -> tuple[float, str, float]:
             raise RuntimeError(f"{SOLVER} returned status {problem.status}")
     warnings.warn(f"{SOLVER} reached only reduced accuracy at every tolerance {TOLERANCES}", RuntimeWarning)
     return float(total), "optimal_inaccurate", float("nan")
+
+
+def relu_problem(X: np.ndarray, y: np.ndarray, D: np.ndarray, beta: float, *, loss: str = "squared"
+                 ) -> tuple[cp.Problem, cp.Variable, cp.Variable]:
+    """The cvxpy problem of the ReLU program over ``D`` (see :func:`relu_program`), unsolved."""
+    _check_loss(loss)
+    d, P = X.shape[1], D.shape[1]
+    V, W = cp.Variable((d, P)), cp.Variable((d, P))
+    E = 2.0 * D - 1.0
+    yhat = cp.sum(cp.multiply(D, X @ (V - W)), axis=1)
+    objective = _cvx_loss(yhat, y, loss) + beta * (cp.sum(cp.norm(V, 2, axis=0)) + cp.sum(cp.norm(W, 2, axis=0)))
+    problem = cp.Problem(cp.Minimize(objective), [cp.multiply(E, X @ V) >= 0, cp.multiply(E, X @ W) >= 0])
+    return problem, V, W
+
+
+def interior_point_step_seconds(X: np.ndarray, y: np.ndarray, D: np.ndarray, beta: float, *,
+                                steps: tuple[int, int] = (1, 3), repetitions: int = 1) -> float:
+    """Clarabel's time per interior-point (Newton) iteration on the ReLU program over ``D``, in
+    process CPU seconds (one thread: wall time on an idle machine, but not inflated by preemption).
+
+    The problem is compiled once by cvxpy; Clarabel then runs with ``max_iter = steps[0]`` and
+    ``max_iter = steps[1]`` and the difference of the two runs' CPU times divided by the difference of
+    its iteration counts is one Newton step (KKT factorization and solves) without the setup (on
+    problems so small that the difference drowns in timer noise, the longer run's time per
+    iteration, setup included).
+    Best of ``repetitions`` (default one: the step at n = 800 takes about a second).
+    """
+    from cvxpy.reductions.solvers.conic_solvers.clarabel_conif import CLARABEL
+
+    problem = relu_problem(X, y, D, beta)[0]
+    data = problem.get_problem_data(SOLVER)[0]
+    solver = CLARABEL()
+    options = {"tol_gap_abs": 1e-10, "tol_gap_rel": 1e-10, "tol_feas": 1e-10}
+    best = np.inf
+    for _ in range(repetitions):
+        cpu, runs = [], []
+        for k in steps:
+            start = time.process_time()
+            runs.append(solver.solve_via_data(data, False, False, {**options, "max_iter": k}))
+            cpu.append(time.process_time() - start)
+        done = runs[1].iterations - runs[0].iterations
+        step = (cpu[1] - cpu[0]) / done if done > 0 else -1.0
+        if step <= 0:                      # below timer noise (tiny problems): setup included instead
+            step = cpu[1] / max(runs[1].iterations, 1)
+        best = min(best, step)
+    return float(best)
 
 
 def convex_output(X: np.ndarray, D: np.ndarray, V: np.ndarray, W: np.ndarray) -> np.ndarray:
@@ -128,13 +183,7 @@ def relu_program(X: np.ndarray, y: np.ndarray, D: np.ndarray, beta: float, *, lo
         Weight of the group penalty (the non-convex net's weight decay is beta / 2 on both layers).
     loss : {"squared", "hinge"}
     """
-    _check_loss(loss)
-    d, P = X.shape[1], D.shape[1]
-    V, W = cp.Variable((d, P)), cp.Variable((d, P))
-    E = 2.0 * D - 1.0
-    yhat = cp.sum(cp.multiply(D, X @ (V - W)), axis=1)
-    objective = _cvx_loss(yhat, y, loss) + beta * (cp.sum(cp.norm(V, 2, axis=0)) + cp.sum(cp.norm(W, 2, axis=0)))
-    problem = cp.Problem(cp.Minimize(objective), [cp.multiply(E, X @ V) >= 0, cp.multiply(E, X @ W) >= 0])
+    problem, V, W = relu_problem(X, y, D, beta, loss=loss)
     timing = _solve(problem)
     return ConvexSolution(np.asarray(V.value), np.asarray(W.value), float(problem.value), *timing)
 
