@@ -6,6 +6,8 @@ Every experiment's trace is indexed by the batch size ``B`` (``trace.t``), one r
 * ``rmt_additive_spectrum`` -- the literal additive spiked-Wigner model (card F1, reconstructed, C2);
 * ``rmt_logistic_spectrum`` -- logistic regression at its ridge MLE (C1);
 * ``rmt_mlp_spectrum`` -- the Gauss-Newton matrix of a trained two-layer MLP (C7);
+* ``rmt_ce_negative_spectrum`` -- the full, indefinite Hessian of a cross-entropy MLP away from a
+  minimum (the negative-eigenvalue mirror, C8);
 * ``rmt_sgd_threshold`` / ``rmt_adam_threshold`` -- measured maximal stable learning rates (C5, C6).
 """
 
@@ -19,7 +21,7 @@ import numpy as np
 from theorylab import plotting
 from theorylab.config import require
 from theorylab.registry import experiment
-from theorylab.rmt import hessians, lanczos, models, spectra, stability
+from theorylab.rmt import crossentropy, hessians, lanczos, models, spectra, stability
 from theorylab.trace import Trace, stack
 
 PAPER = "rmt_batch_size_lr"
@@ -89,17 +91,30 @@ class AdditiveSpectrumConfig:
 @experiment("rmt_additive_spectrum", paper=PAPER, config=AdditiveSpectrumConfig)
 def additive_spectrum(config: AdditiveSpectrumConfig, rng: np.random.Generator) -> Trace:
     """Additive model spike e1 e1^T + Wigner(s2 / B): lambda_max vs B and the reconstructed law F1."""
-    means, ses = np.empty(len(config.batch_sizes)), np.empty(len(config.batch_sizes))
+    return additive_trace(config, rng, lanczos.top_ritz)
+
+
+def additive_trace(config: AdditiveSpectrumConfig, rng: np.random.Generator, top_ritz) -> Trace:
+    """The trace of :func:`additive_spectrum` with ``top_ritz(matvec, p, rng, steps) -> (value, residual, matvecs)``.
+
+    Lanczos (full reorthogonalisation) stops on the top Ritz pair's relative residual, 1e-8, within
+    ``lanczos_steps`` matvecs; the worst residual reached and the mean matvec count are recorded.
+    """
+    n = len(config.batch_sizes)
+    means, ses, residuals, matvecs = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
     for k, batch in enumerate(config.batch_sizes):
-        tops = []
+        tops, res, used = [], [], []
         for _ in range(config.reps):
             h = hessians.additive_batch_hessian(rng, config.p, config.spike, config.s2, batch)
-            # 80 Lanczos steps with full reorthogonalisation reach the top eigenvalue to round-off at
-            # P = 400 (tests/rmt compare with eigvalsh), at a tenth of the cost of a dense eigvalsh.
-            tops.append(lanczos.top_eigenvalue(lambda v, h=h: h @ v, config.p, rng, config.lanczos_steps))
+            top, residual, steps = top_ritz(lambda v, h=h: h @ v, config.p, rng, config.lanczos_steps)
+            tops.append(top)
+            res.append(residual)
+            used.append(steps)
         means[k], ses[k] = np.mean(tops), np.std(tops, ddof=1) / np.sqrt(config.reps)
+        residuals[k], matvecs[k] = np.max(res), np.mean(used)
     law = hessians.wigner_outlier(config.spike, config.s2, config.p, np.asarray(config.batch_sizes, dtype=float))
-    return Trace(np.asarray(config.batch_sizes), {"lmax_mean": means, "lmax_se": ses, "wigner_law": law})
+    return Trace(np.asarray(config.batch_sizes), {"lmax_mean": means, "lmax_se": ses, "wigner_law": law,
+                                                   "ritz_residual": residuals, "matvecs": matvecs})
 
 
 # -- logistic regression -------------------------------------------------------------------------
@@ -128,9 +143,20 @@ def logistic_spectrum(config: LogisticSpectrumConfig, rng: np.random.Generator) 
     """Logistic regression at the ridge MLE: extremal eigenvalues of H_B vs B (batches with replacement)."""
     model = models.logistic_regression(rng, config.n, models.spiked_spectrum(config.p, config.spike),
                                        teacher_norm=config.teacher_norm, ridge=config.ridge)
+    return logistic_trace(config, model, rng)
+
+
+def logistic_trace(config: LogisticSpectrumConfig, model: models.CurvatureModel, rng: np.random.Generator) -> Trace:
+    """The trace of :func:`logistic_spectrum` for a given model (its curvature factors and gradient).
+
+    Scalar ``hvp_fd_error``: the batch Hessian-vector product of the curvature factors against
+    central differences of the batch gradient (:func:`~theorylab.rmt.models.hvp_fd_error`).
+    """
     b = np.asarray(config.batch_sizes, dtype=float)
     extra = {"perturbative_law": hessians.perturbative_outlier(model.features, model.weights, b, model.ridge)}
-    return _spectrum_trace(model, rng, config.batch_sizes, config.reps, ridge=model.ridge, with_min=True, extra=extra)
+    trace = _spectrum_trace(model, rng, config.batch_sizes, config.reps, ridge=model.ridge, with_min=True, extra=extra)
+    trace.scalars["hvp_fd_error"] = models.hvp_fd_error(model, rng)
+    return trace
 
 
 # -- two-layer MLP, Gauss-Newton matrix -----------------------------------------------------------
@@ -142,7 +168,7 @@ class MLPSpectrumConfig:
     separation: float = 1.5
     train_steps: int = 200
     learning_rate: float = 0.5
-    batch_sizes: tuple[int, ...] = (16, 32, 64, 128, 256, 512, 1024)
+    batch_sizes: tuple[int, ...] = (4, 8, 16, 32, 64, 128, 256, 512, 1024)
     reps: int = 20
 
     def validate(self) -> None:
@@ -162,9 +188,82 @@ def mlp_spectrum(config: MLPSpectrumConfig, rng: np.random.Generator) -> Trace:
     model = models.mlp_ggn(rng, config.n, input_dim=config.input_dim, width=config.width,
                            separation=config.separation, train_steps=config.train_steps,
                            learning_rate=config.learning_rate)
+    return mlp_trace(config, model, rng)
+
+
+def mlp_trace(config: MLPSpectrumConfig, model: models.CurvatureModel, rng: np.random.Generator) -> Trace:
+    """The trace of :func:`mlp_spectrum` for a given model; scalar ``hvp_fd_error`` checks its GGN
+    quadratic form against central differences of the network's outputs."""
     b = np.asarray(config.batch_sizes, dtype=float)
     extra = {"perturbative_law": hessians.perturbative_outlier(model.features, model.weights, b)}
-    return _spectrum_trace(model, rng, config.batch_sizes, config.reps, extra=extra, scalars={"p": model.p})
+    trace = _spectrum_trace(model, rng, config.batch_sizes, config.reps, extra=extra, scalars={"p": model.p})
+    trace.scalars["hvp_fd_error"] = models.hvp_fd_error(model, rng)
+    return trace
+
+
+# -- cross-entropy MLP, full Hessian (negative eigenvalues) ----------------------------------------
+@dataclass(frozen=True)
+class NegativeSpectrumConfig:
+    n: int = 4000
+    input_dim: int = 10
+    width: int = 8
+    separation: float = 1.5
+    train_steps: int = 5
+    learning_rate: float = 0.5
+    batch_sizes: tuple[int, ...] = (8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192)
+    reps: int = 20
+
+    def validate(self) -> None:
+        require(self.input_dim >= 1, "input_dim", "an integer >= 1", self.input_dim)
+        require(self.width >= 1, "width", "an integer >= 1", self.width)
+        require(self.n >= 2, "n", "an integer >= 2", self.n)
+        require(self.separation >= 0, "separation", "a non-negative mean separation", self.separation)
+        require(self.train_steps >= 0, "train_steps", "an integer >= 0", self.train_steps)
+        require(self.learning_rate > 0, "learning_rate", "a positive step size", self.learning_rate)
+        _require_batches(self.batch_sizes)
+        require(self.reps >= 2, "reps", "an integer >= 2", self.reps)
+
+
+@experiment("rmt_ce_negative_spectrum", paper=PAPER, config=NegativeSpectrumConfig)
+def ce_negative_spectrum(config: NegativeSpectrumConfig, rng: np.random.Generator) -> Trace:
+    """Cross-entropy tanh MLP away from a minimum: lambda_min of the full batch Hessian vs B, mirror law."""
+    model = crossentropy.cross_entropy_mlp(rng, config.n, input_dim=config.input_dim, width=config.width,
+                                           separation=config.separation, train_steps=config.train_steps,
+                                           learning_rate=config.learning_rate)
+    return negative_trace(config, model, rng)
+
+
+def negative_trace(config: NegativeSpectrumConfig, model, rng: np.random.Generator) -> Trace:
+    """The trace of :func:`ce_negative_spectrum` for a given model (``hessian(index)``, ``gradient``).
+
+    Per B: mean and standard error over ``reps`` batches (with replacement) of ``lambda_min(H_B)`` and
+    of the control variate ``u_1^T H_B u_1 - lambda_min(H_B)`` (``u_1`` the full Hessian's bottom
+    eigenvector; unbiased for ``lambda_min(H) - E lambda_min(H_B)``, non-negative by Rayleigh), the
+    perturbative mirror law, and the scalar ``hvp_fd_error`` (H_B v against central differences of
+    the batch gradient).
+    """
+    b = np.asarray(config.batch_sizes, dtype=float)
+    law, values, u = crossentropy.perturbative_minimum(model, b)
+    n = len(config.batch_sizes)
+    out = {name: np.empty(n) for name in ("lmin_mean", "lmin_se", "deficit_cv_mean", "deficit_cv_se")}
+    for k, batch in enumerate(config.batch_sizes):
+        mins, cvs = np.empty(config.reps), np.empty(config.reps)
+        for r in range(config.reps):
+            h = model.hessian(rng.integers(0, model.n, size=int(batch)))
+            mins[r] = np.linalg.eigvalsh(h)[0]
+            cvs[r] = u @ h @ u - mins[r]
+        for name, sample in (("lmin", mins), ("deficit_cv", cvs)):
+            out[f"{name}_mean"][k] = sample.mean()
+            out[f"{name}_se"][k] = sample.std(ddof=1) / np.sqrt(config.reps)
+    index = rng.integers(0, model.n, size=64)
+    v = rng.standard_normal(model.p)
+    v /= np.linalg.norm(v)
+    hv = model.hessian(index) @ v
+    fd = (model.gradient(model.theta + 1e-4 * v, index) - model.gradient(model.theta - 1e-4 * v, index)) / 2e-4
+    scalars = {"lambda_min": float(values[0]), "lambda_min_2": float(values[1]), "lambda_max": float(values[-1]),
+               "negative_count": float((values < 0).sum()), "p": float(model.p),
+               "hvp_fd_error": float(np.linalg.norm(hv - fd) / np.linalg.norm(hv))}
+    return Trace(np.asarray(config.batch_sizes), {**out, "perturbative_law": law}, scalars=scalars)
 
 
 # -- maximal stable learning rates ----------------------------------------------------------------
@@ -178,7 +277,7 @@ class SGDThresholdConfig:
     low: float = 1e-4
     high: float = 1.0
     halvings: int = 10
-    curvature_reps: int = 10
+    curvature_reps: int = 50
 
     def validate(self) -> None:
         require(self.p >= 2, "p", "an integer >= 2", self.p)
@@ -194,6 +293,13 @@ class SGDThresholdConfig:
 @experiment("rmt_sgd_threshold", paper=PAPER, config=SGDThresholdConfig)
 def sgd_threshold(config: SGDThresholdConfig, rng: np.random.Generator) -> Trace:
     """SGD max stable learning rate vs B (bisection), the mean-square threshold and the Lanczos rule 2/lambda_max(H_B)."""
+    return sgd_trace(config, rng)
+
+
+def sgd_trace(config: SGDThresholdConfig, rng: np.random.Generator, *, rule_numerator: float = 2.0,
+              threshold=stability.sgd_threshold) -> Trace:
+    """The trace of :func:`sgd_threshold`; ``rule_numerator`` is the 2 of the stability rule 2 / lambda_max(H_B)
+    and ``threshold(lam, B)`` the exact mean-square threshold (both replaceable for mutants)."""
     lam = models.spiked_spectrum(config.p, config.spike)
     source = models.least_squares(lam)
     measured, mean_square, curvature = (np.empty(len(config.batch_sizes)) for _ in range(3))
@@ -201,9 +307,9 @@ def sgd_threshold(config: SGDThresholdConfig, rng: np.random.Generator) -> Trace
         stream = int(rng.integers(2**62))
         measured[k] = stability.sgd_max_lr(lam, batch, stream, steps=config.steps, growth=config.growth,
                                            low=config.low, high=config.high, halvings=config.halvings)
-        mean_square[k] = stability.sgd_threshold(lam, batch)
+        mean_square[k] = threshold(lam, batch)
         tops = [spectra.top_eigenvalue(*source.draw_batch(rng, batch), 0.0, rng) for _ in range(config.curvature_reps)]
-        curvature[k] = 2.0 / np.mean(tops)
+        curvature[k] = rule_numerator / np.mean(tops)
     return Trace(np.asarray(config.batch_sizes), {"alpha_max": measured, "alpha_mean_square": mean_square,
                                                    "alpha_curvature": curvature},
                  scalars={"lambda_max": float(lam.max()), "trace": float(lam.sum())})
@@ -220,6 +326,8 @@ class AdamThresholdConfig:
     eps: float = 1e-8
     steps: int = 1500
     inflation: float = 2.0
+    criterion: str = "v_inflation"
+    blow_up: float = 100.0
     low: float = 1e-5
     high: float = 2.0
     halvings: int = 10
@@ -235,6 +343,8 @@ class AdamThresholdConfig:
         require(self.steps >= 10 / (1 - self.beta2), "steps",
                 f"at least 10 / (1 - beta2) = {10 / (1 - self.beta2):g} (bias correction transient)", self.steps)
         require(self.inflation > 1, "inflation", "a factor > 1", self.inflation)
+        require(self.criterion in ("v_inflation", "blow_up"), "criterion", "'v_inflation' or 'blow_up'", self.criterion)
+        require(self.blow_up > 0, "blow_up", "a positive loss level (in units of tau^2)", self.blow_up)
         require(0 < self.low < self.high, "low", f"0 < low < high = {self.high}", self.low)
         require(self.halvings >= 1, "halvings", "an integer >= 1", self.halvings)
 
@@ -242,6 +352,11 @@ class AdamThresholdConfig:
 @experiment("rmt_adam_threshold", paper=PAPER, config=AdamThresholdConfig)
 def adam_threshold(config: AdamThresholdConfig, rng: np.random.Generator) -> Trace:
     """Adam max stable learning rate vs B (v-inflation criterion) and the frozen-v RMSProp threshold."""
+    return adam_trace(config, rng)
+
+
+def adam_trace(config: AdamThresholdConfig, rng: np.random.Generator, *, kernel=None) -> Trace:
+    """The trace of :func:`adam_threshold`; ``kernel`` replaces the Adam step kernel (for mutants)."""
     lam = models.spiked_spectrum(config.p, config.spike)
     measured, frozen = np.empty(len(config.batch_sizes)), np.empty(len(config.batch_sizes))
     for k, batch in enumerate(config.batch_sizes):
@@ -249,7 +364,8 @@ def adam_threshold(config: AdamThresholdConfig, rng: np.random.Generator) -> Tra
         measured[k] = stability.adam_max_lr(lam, batch, stream, low=config.low, high=config.high,
                                             halvings=config.halvings, tau=config.tau, beta1=config.beta1,
                                             beta2=config.beta2, eps=config.eps, steps=config.steps,
-                                            inflation=config.inflation)
+                                            inflation=config.inflation, kernel=kernel, criterion=config.criterion,
+                                            blow_up=config.blow_up)
         frozen[k] = stability.adam_frozen_v_threshold(lam, batch, config.tau)
     return Trace(np.asarray(config.batch_sizes), {"alpha_max": measured, "alpha_frozen_v": frozen})
 
@@ -357,8 +473,10 @@ def _learning_rate_figure(ctx, outdir: Path) -> list[Path]:
     ax.plot(b, np.median(stack(sgd, "alpha_curvature")[1], axis=0), "s:", ms=3, color="C2",
             label="Lanczos rule 2 / lambda_max(H_B)")
     lam_max, trace = sgd[0].scalars["lambda_max"], sgd[0].scalars["trace"]
-    ax.plot(b, 2 * b / trace, color="gray", lw=0.8, ls="-.", label="linear rule 2B / tr(H)")
-    ax.axhline(2 / lam_max, color="gray", lw=0.8, label="2 / lambda_max(H)")
+    ax.plot(b, np.minimum(2 * b / trace, 2 / lam_max), color="C3", lw=1.0, ls="-.",
+            label="naive min(2B / tr H, 2 / lambda_max(H))")
+    ax.plot(b, 2 * b / (trace + lam_max * (b - 1)), color="C4", lw=1.0, ls=":",
+            label="Ma-Bassily-Belkin 2B / (tr H + lambda_max (B-1))")
     ax.set_ylim(0.01, 1.0)
     _loglog(ax, "batch size B", "max stable learning rate")
     ax.set_title("SGD: linear, then saturating")

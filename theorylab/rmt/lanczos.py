@@ -23,15 +23,20 @@ class LanczosResult:
     ritz_values: np.ndarray
     first_weights: np.ndarray
     steps: int
+    top_residual: float = float("nan")
 
 
-def lanczos(matvec: Matvec, start: np.ndarray, steps: int) -> LanczosResult:
-    """Run ``steps`` Lanczos iterations on a symmetric operator from ``start``.
+def lanczos(matvec: Matvec, start: np.ndarray, steps: int, tol: float | None = None) -> LanczosResult:
+    """Run up to ``steps`` Lanczos iterations on a symmetric operator from ``start``.
 
     The three-term recurrence ``beta_{k+1} q_{k+1} = H q_k - alpha_k q_k - beta_k q_{k-1}`` is followed
     by a full Gram-Schmidt pass against every previous ``q`` (twice): without it, round-off
     re-introduces converged directions and "ghost" copies of the top eigenvalue appear.
-    Stops early when the Krylov space becomes invariant (``beta`` below ``1e-12 |alpha|``).
+    Stops early when the Krylov space becomes invariant (``beta`` below ``1e-12 |alpha|``) and, with
+    ``tol``, when the top Ritz pair's residual ``|H y - theta y| = beta_k |s_k|`` (``s_k`` the last
+    component of its eigenvector of ``T_k``) is at most ``tol |theta|``. That residual bounds the
+    distance from ``theta`` to an eigenvalue of ``H`` (Kahan's bound), so ``tol`` is the accuracy
+    reached (relative), and ``r^2 / gap`` the sharper one for a separated top eigenvalue.
 
     Returns
     -------
@@ -55,15 +60,36 @@ def lanczos(matvec: Matvec, start: np.ndarray, steps: int) -> LanczosResult:
         if k + 1 == steps or beta <= 1e-12 * max(abs(alphas[k]), 1e-300):
             done = k + 1
             break
+        if tol is not None and k >= 1:
+            theta, y = eigh_tridiagonal(alphas[: k + 1], betas[:k], select="i", select_range=(k, k))
+            if beta * abs(y[-1, 0]) <= tol * abs(theta[0]):
+                done = k + 1
+                break
         betas[k] = beta
         q = w / beta
     values, vectors = eigh_tridiagonal(alphas[:done], betas[: done - 1])
-    return LanczosResult(values, vectors[0] ** 2, done)
+    residual = beta * abs(vectors[-1, -1]) if done < p else 0.0
+    return LanczosResult(values, vectors[0] ** 2, done, float(residual))
 
 
-def top_eigenvalue(matvec: Matvec, p: int, rng: np.random.Generator, steps: int = 40) -> float:
-    """Largest eigenvalue of a symmetric operator: the top Ritz value after ``steps`` Lanczos steps."""
-    return float(lanczos(matvec, rng.standard_normal(p), steps).ritz_values[-1])
+RITZ_TOL = 1e-8
+
+
+def top_ritz(matvec: Matvec, p: int, rng: np.random.Generator, steps: int = 80, tol: float = RITZ_TOL
+             ) -> tuple[float, float, int]:
+    """Top Ritz value, its relative residual (the accuracy reached) and the matvecs used.
+
+    Lanczos from a Gaussian start, stopped as soon as the top Ritz pair's residual is at most
+    ``tol`` times the Ritz value (at most ``steps`` matvecs).
+    """
+    result = lanczos(matvec, rng.standard_normal(p), steps, tol=tol)
+    top = float(result.ritz_values[-1])
+    return top, result.top_residual / max(abs(top), 1e-300), result.steps
+
+
+def top_eigenvalue(matvec: Matvec, p: int, rng: np.random.Generator, steps: int = 80, tol: float = RITZ_TOL) -> float:
+    """Largest eigenvalue of a symmetric operator: :func:`top_ritz`'s value (stopped on the Ritz residual)."""
+    return top_ritz(matvec, p, rng, steps, tol)[0]
 
 
 def extremal_eigenvalues(matvec: Matvec, p: int, rng: np.random.Generator, steps: int = 40) -> tuple[float, float]:

@@ -123,14 +123,23 @@ def sgd_max_lr(lam: np.ndarray, batch: int, stream_seed: int, *, steps: int = 15
 
 def adam_unstable(lam: np.ndarray, batch: int, alpha: float, stream_seed: int, *, tau: float = 1.0,
                   beta1: float = 0.0, beta2: float = 0.99, eps: float = 1e-8, steps: int = 1500,
-                  inflation: float = 2.0) -> bool:
+                  inflation: float = 2.0, kernel=None, criterion: str = "v_inflation",
+                  blow_up: float = 100.0) -> bool:
     """Whether Adam on streaming least squares with label noise is unstable at ``alpha``.
 
     Starts at the optimum (``e_0 = 0``) so that gradients are pure noise and
     ``v_j ~ tau^2 lam_j / B``. Unstable when the average over the second half of the run of
     ``mean_j v_hat_j / (tau^2 lam_j / B)`` exceeds ``inflation`` (card R3), or when the loss goes
-    non-finite.
+    non-finite. ``kernel`` (default :func:`theorylab.rmt._kernels.adam_ls`) is the step kernel.
+
+    ``criterion="blow_up"`` is the naive alternative (card R3 pilot): unstable when the loss
+    ``e^T diag(lam) e`` exceeds ``blow_up * tau^2`` at some step. Adam's bounded step makes it fire
+    far above the linear-stability threshold, with a flatter B-dependence.
     """
+    if criterion not in ("v_inflation", "blow_up"):
+        raise ValueError(f"criterion must be 'v_inflation' or 'blow_up', got {criterion!r}")
+    limit = blow_up * tau**2 if criterion == "blow_up" else np.inf
+    kernel = _kernels.adam_ls if kernel is None else kernel
     rng = np.random.default_rng(stream_seed)
     p = lam.size
     sqrt_lam = np.sqrt(lam)
@@ -143,11 +152,13 @@ def adam_unstable(lam: np.ndarray, batch: int, alpha: float, stream_seed: int, *
         n = min(chunk, steps - done)
         z = rng.standard_normal((n, batch, p))
         xi = rng.standard_normal((n, batch))
-        completed = _kernels.adam_ls(e, m, v, sqrt_lam, z, xi, tau, alpha, beta1, beta2, eps, done, v_noise,
-                                     np.inf, ratios[done:done + n], losses[done:done + n])
+        completed = kernel(e, m, v, sqrt_lam, z, xi, tau, alpha, beta1, beta2, eps, done, v_noise,
+                           limit, ratios[done:done + n], losses[done:done + n])
         if completed < n:
             return True
         done += n
+    if criterion == "blow_up":
+        return False
     return bool(np.mean(ratios[steps // 2:]) > inflation)
 
 
