@@ -9,7 +9,8 @@ from theorylab.registry import experiments, get_experiment, run_experiment
 from theorylab.sgd import experiments as sgd
 
 NAMES = ["sgd_harvey_strongly_convex", "sgd_harvey_lipschitz", "sgd_smooth_convex", "sgd_smooth_strongly_convex",
-         "sgd_composite_strongly_convex", "sgd_lipschitz_convex", "sgd_heavy_tail", "sgd_high_probability"]
+         "sgd_composite_strongly_convex", "sgd_lipschitz_convex", "sgd_heavy_tail", "sgd_high_probability",
+         "sgd_hp_unbounded", "sgd_linear_decay_explicit", "sgd_harvey_noisy", "sgd_entropic_md"]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -38,7 +39,8 @@ def test_harvey_config_errors(values, field):
 
 
 @pytest.mark.parametrize("values, field", [
-    ({"problem": "huber"}, "problem"),
+    ({"problem": "logistic"}, "problem"),
+    ({"problem": "huber", "huber_eps": 0.0}, "huber_eps"),
     ({"noise": "cauchy"}, "noise"),
     ({"replicas": 0}, "replicas"),
     ({"deltas": [0.5, 1.0]}, "deltas"),

@@ -19,7 +19,7 @@ def _advance(problem, steps, x, noise):
 
 
 @settings(deadline=None, max_examples=40)
-@given(kind=st.sampled_from(["l1", "quadratic", "linear"]), d=st.integers(1, 4), replicas=st.integers(1, 3),
+@given(kind=st.sampled_from(["l1", "quadratic", "linear", "huber"]), d=st.integers(1, 4), replicas=st.integers(1, 3),
        steps=st.integers(1, 6), mu_h=st.sampled_from([0.0, 0.3]), radius=st.sampled_from([0.0, 0.7, 3.0]),
        seed=st.integers(0, 2**16))
 def test_kernel_matches_reference(kind, d, replicas, steps, mu_h, radius, seed):

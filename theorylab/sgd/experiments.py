@@ -19,6 +19,7 @@ from theorylab.sgd import algorithms, problems, schedules
 from theorylab.trace import Trace
 
 PAPER = "last_iterate_sgd"
+HARVEY_SCHEDULES = ("harvey", "linear_decay", "linear_decay_matched")
 SPECTRA = ("ones", "inverse_square", "linspace")
 
 
@@ -43,7 +44,9 @@ class HarveyConfig:
     """A Harvey et al. instance run at every horizon of a grid (each horizon is its own instance).
 
     ``schedule = "harvey"`` is the theorem's own step (1/t on the strongly convex instance,
-    c/sqrt(t) on the Lipschitz one); ``"linear_decay"`` is eta (T - t + 1) / T^(3/2).
+    c/sqrt(t) on the Lipschitz one); ``"linear_decay"`` is eta (T - t + 1) / T^(3/2);
+    ``"linear_decay_matched"`` is linear decay whose total step length sum_t eta_t equals that of
+    c/sqrt(t) at the same T (so the two schedules move equally far: eta -> 4c as T grows).
     """
 
     instance: str = "strongly_convex"
@@ -56,7 +59,7 @@ class HarveyConfig:
     def validate(self) -> None:
         require(self.instance in ("strongly_convex", "lipschitz"), "instance",
                 "'strongly_convex' or 'lipschitz'", self.instance)
-        require(self.schedule in ("harvey", "linear_decay"), "schedule", "'harvey' or 'linear_decay'", self.schedule)
+        require(self.schedule in HARVEY_SCHEDULES, "schedule", f"one of {HARVEY_SCHEDULES}", self.schedule)
         require(self.c >= 1.0, "c", "a step constant c >= 1 (Harvey et al., Thm 3.5)", self.c)
         require(self.eta > 0, "eta", "a positive step size", self.eta)
         _require_horizons(self.log2_T_min, self.log2_T_max, 15)
@@ -64,19 +67,29 @@ class HarveyConfig:
     def steps(self, T: int) -> np.ndarray:
         if self.schedule == "linear_decay":
             return schedules.LinearDecay(self.eta).steps(T)
+        if self.schedule == "linear_decay_matched":
+            return schedules.LinearDecay(matched_linear_decay_eta(T, self.c)).steps(T)
         if self.instance == "strongly_convex":
             return schedules.InverseTime(mu=1.0).steps(T)
         return schedules.InverseSqrt(self.c).steps(T)
 
 
-def _harvey_trace(config: HarveyConfig) -> Trace:
+def matched_linear_decay_eta(T: int, c: float) -> float:
+    """eta such that sum_t eta (T - t + 1)/T^(3/2) = sum_t c/sqrt(t), t = 1..T (the same total step length)."""
+    length = c * float(np.sum(1.0 / np.sqrt(np.arange(1, T + 1, dtype=float))))
+    return length * T**1.5 / (T * (T + 1) / 2.0)
+
+
+def _harvey_trace(config: HarveyConfig, *, steps=None, largest_index: bool = False) -> Trace:
+    """Run a Harvey instance at every horizon; ``steps(T)`` and ``largest_index`` exist for the mutants."""
+    steps = config.steps if steps is None else steps
     grid = horizons(config.log2_T_min, config.log2_T_max)
     last, suffix = np.empty(grid.size), np.empty(grid.size)
     for k, T in enumerate(grid):
         T = int(T)
         instance = (problems.harvey_strongly_convex(T) if config.instance == "strongly_convex"
                     else problems.harvey_lipschitz(T, config.c))
-        result = algorithms.run_harvey(instance, config.steps(T))
+        result = algorithms.run_harvey(instance, steps(T), largest_index=largest_index)
         last[k], suffix[k] = result.last, result.suffix
     if config.instance == "strongly_convex":
         bound = np.log(grid) / (4.0 * grid)
@@ -99,6 +112,105 @@ def harvey_lipschitz(config: HarveyConfig, rng: np.random.Generator) -> Trace:
     return _harvey_trace(config)
 
 
+@dataclass(frozen=True)
+class HarveyNoisyConfig:
+    """Harvey et al.'s strongly convex instance (Thm 3.4) with bounded noise, eta_t = 1/t: the setting of
+    their high-probability upper bound Thm 3.1. ``replicas`` runs per horizon; quantiles of T f(x_{T+1}).
+    The start x_1 is a uniformly random direction (drawn per seed and horizon) of length ``x1_norm``:
+    x_1 = 0 is this instance's minimizer, from which a step too small to move would look optimal.
+    ``instance = "lipschitz"`` runs Thm 3.5's instance (c = 1) with eta_t = 1/sqrt(t) instead (the setting
+    of Thm 3.2) and records sqrt(T) q instead of T q."""
+
+    log2_T_min: int = 5
+    log2_T_max: int = 9
+    replicas: int = 2000
+    deltas: tuple[float, ...] = (0.1, 0.0316, 0.01)
+    x1_norm: float = 0.5
+    instance: str = "strongly_convex"
+
+    def validate(self) -> None:
+        require(self.instance in ("strongly_convex", "lipschitz"), "instance", "'strongly_convex' or 'lipschitz'",
+                self.instance)
+        _require_horizons(self.log2_T_min, self.log2_T_max, 12)
+        require(0 <= self.x1_norm <= 1, "x1_norm", "a start radius in [0, 1] (inside the unit ball)", self.x1_norm)
+        require(self.replicas >= 10, "replicas", "an integer >= 10", self.replicas)
+        require(all(0 < d < 1 for d in self.deltas), "deltas", "probabilities in (0, 1)", self.deltas)
+
+
+@experiment("sgd_harvey_noisy", paper=PAPER, config=HarveyNoisyConfig)
+def harvey_noisy(config: HarveyNoisyConfig, rng: np.random.Generator) -> Trace:
+    """Harvey instance plus +-e_j noise (||z|| = 1), Thm 3.1/3.2 steps: scaled quantiles of f(x_{T+1})."""
+    return _harvey_noisy_trace(config, rng)
+
+
+def _harvey_noisy_trace(config: HarveyNoisyConfig, rng: np.random.Generator, *, step_scale: float = 1.0) -> Trace:
+    """Quantiles of T f(x_{T+1}) at every horizon; ``step_scale`` != 1 exists for a mutant."""
+    grid = horizons(config.log2_T_min, config.log2_T_max)
+    metrics = {quantile_name(d): np.empty(grid.size) for d in config.deltas}
+    metrics["mean"] = np.empty(grid.size)
+    lipschitz = config.instance == "lipschitz"
+    for k, T in enumerate(grid):
+        T = int(T)
+        if lipschitz:
+            instance, steps, scale = problems.harvey_lipschitz(T, 1.0), schedules.InverseSqrt(1.0).steps(T), np.sqrt(T)
+        else:
+            instance, steps, scale = problems.harvey_strongly_convex(T), schedules.InverseTime(1.0).steps(T), T
+        direction = rng.standard_normal(T)
+        x1 = config.x1_norm * direction / np.linalg.norm(direction)
+        last = algorithms.run_harvey_noisy(instance, step_scale * steps, replicas=config.replicas, rng=rng, x1=x1)
+        metrics["mean"][k] = scale * last.mean()
+        for d in config.deltas:
+            metrics[quantile_name(d)][k] = scale * np.quantile(last, 1.0 - d)
+    return Trace(grid, metrics)
+
+
+@dataclass(frozen=True)
+class EntropicConfig:
+    """Entropic mirror descent on the simplex in each dimension of ``dims``: f(x) = c^T x with c_1 = 0 and
+    c_j = Delta (j >= 2), Delta over the grid ``gap_grid``; noise +-1 on coordinate 1 (||xi||_inf = 1);
+    eta_t = sqrt(log d) / (G sqrt(t)), G = 1 + max Delta (the mirror-map-tuned step). The trace records,
+    per d, the worst mean gap over the grid (the hardest instance of the family) at horizon T."""
+
+    dims: tuple[int, ...] = (10, 100, 1000)
+    T: int = 512
+    replicas: int = 20
+    gap_grid: tuple[float, ...] = (0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512)
+
+    def validate(self) -> None:
+        require(len(self.dims) >= 3 and all(int(d) >= 2 for d in self.dims), "dims", "at least three dims >= 2",
+                self.dims)
+        require(self.T >= 2, "T", "an integer >= 2", self.T)
+        require(self.replicas >= 1, "replicas", "an integer >= 1", self.replicas)
+        require(len(self.gap_grid) >= 2 and all(0 < g <= 1 for g in self.gap_grid), "gap_grid",
+                "at least two gaps in (0, 1]", self.gap_grid)
+
+    def steps(self, d: int) -> np.ndarray:
+        G = 1.0 + max(self.gap_grid)
+        return math.sqrt(math.log(d)) / (G * np.sqrt(np.arange(1, self.T + 1, dtype=float)))
+
+
+def _entropic_trace(config: EntropicConfig, rng: np.random.Generator, *, steps=None) -> Trace:
+    """Worst mean gap over ``gap_grid`` for every d; ``steps(d)`` exists for the mutants."""
+    steps = config.steps if steps is None else steps
+    dims = np.array([int(d) for d in config.dims])
+    worst = np.empty(dims.size)
+    for k, d in enumerate(dims):
+        noise = 2.0 * rng.integers(0, 2, size=(config.replicas, config.T)) - 1.0
+        gaps = []
+        for delta in config.gap_grid:
+            c = np.full(int(d), float(delta))
+            c[0] = 0.0
+            gaps.append(algorithms.run_entropic_md(c, steps(int(d)), noise).mean())
+        worst[k] = max(gaps)
+    return Trace(dims, {"worst_gap": worst})
+
+
+@experiment("sgd_entropic_md", paper=PAPER, config=EntropicConfig)
+def entropic_md(config: EntropicConfig, rng: np.random.Generator) -> Trace:
+    """Entropic mirror descent on the simplex: worst last-iterate gap over a family of linear f, versus d."""
+    return _entropic_trace(config, rng)
+
+
 # -- stochastic problems -------------------------------------------------------------------------
 @dataclass(frozen=True)
 class StochasticConfig:
@@ -106,12 +218,14 @@ class StochasticConfig:
 
     Problem: F(x) = f(x) + (mu_h / 2)||x||^2 on the ball of ``radius`` (none when 0), f one of
     ``l1``, ``quadratic`` (curvatures from ``spectrum``: all ones, 1/j^2, or evenly spaced in
-    [lam_min, 1]) or ``linear`` (gradient from ``spectrum``). Schedule: see
+    [lam_min, 1]), ``linear`` (gradient from ``spectrum``) or ``huber`` (width ``huber_eps`` in
+    every coordinate, so L = 1/huber_eps). Schedule: see
     :func:`theorylab.sgd.schedules.make_schedule` (``cap = 0`` means no cap).
     """
 
     problem: str = "l1"
     d: int = 10
+    huber_eps: float = 0.1
     spectrum: str = "ones"
     lam_min: float = 0.1
     mu_h: float = 0.0
@@ -135,6 +249,7 @@ class StochasticConfig:
         require(self.problem in problems.PROBLEM_KINDS, "problem", f"one of {sorted(problems.PROBLEM_KINDS)}",
                 self.problem)
         require(self.d >= 1, "d", "an integer >= 1", self.d)
+        require(self.huber_eps > 0, "huber_eps", "a positive Huber width", self.huber_eps)
         require(self.spectrum in SPECTRA, "spectrum", f"one of {SPECTRA}", self.spectrum)
         require(0 < self.lam_min <= 1, "lam_min", "a number in (0, 1]", self.lam_min)
         require(self.radius >= 0, "radius", "a non-negative radius (0 = unconstrained)", self.radius)
@@ -157,17 +272,21 @@ class StochasticConfig:
         return np.linspace(self.lam_min, 1.0, self.d)
 
     def make_problem(self) -> problems.StochasticProblem:
-        return problems.StochasticProblem(self.problem, self.lam(), self.mu_h, self.radius, self.x1)
+        lam = np.full(self.d, self.huber_eps) if self.problem == "huber" else self.lam()
+        return problems.StochasticProblem(self.problem, lam, self.mu_h, self.radius, self.x1)
 
     def make_schedule(self) -> schedules.Schedule:
         return schedules.make_schedule(self.schedule, eta=self.eta, mu=self.mu, offset=self.offset, p=self.p,
                                        cap=self.cap if self.cap > 0 else math.inf)
 
 
-def _stochastic_trace(config: StochasticConfig, rng: np.random.Generator) -> Trace:
+def _stochastic_trace(config: StochasticConfig, rng: np.random.Generator, *, schedule=None,
+                      prox_mu: float | None = None) -> Trace:
+    """Gaps of ``replicas`` runs at every horizon; ``schedule`` and ``prox_mu`` exist for the mutants."""
     grid = horizons(config.log2_T_min, config.log2_T_max)
-    gaps = algorithms.run_sgd(config.make_problem(), config.make_schedule(), grid, replicas=config.replicas,
-                              rng=rng, noise=config.noise, sigma=config.sigma, alpha=config.alpha)
+    schedule = config.make_schedule() if schedule is None else schedule
+    gaps = algorithms.run_sgd(config.make_problem(), schedule, grid, replicas=config.replicas,
+                              rng=rng, noise=config.noise, sigma=config.sigma, alpha=config.alpha, prox_mu=prox_mu)
     metrics = {"mean": gaps.mean(axis=1), "median": np.median(gaps, axis=1)}
     for delta in config.deltas:
         metrics[quantile_name(delta)] = np.quantile(gaps, 1.0 - delta, axis=1)
@@ -183,12 +302,59 @@ def _register(name: str, doc: str) -> None:
     experiment(name, paper=PAPER, config=StochasticConfig)(simulate)
 
 
-_register("sgd_smooth_convex", "Smooth convex quadratic, Gaussian noise: last-iterate gap versus T.")
+_register("sgd_smooth_convex", "Smooth convex Huber function, Gaussian noise: last-iterate gap versus T.")
 _register("sgd_smooth_strongly_convex", "Smooth strongly convex quadratic, 1/(mu t) steps: gap versus T.")
-_register("sgd_composite_strongly_convex", "||x||_1 + (mu/2)||x||^2 by prox steps 1/(mu t): gap versus T.")
+_register("sgd_composite_strongly_convex", "a^T x + (mu/2)||x||^2 on R^d by prox steps 1/(mu t): gap versus T.")
 _register("sgd_lipschitz_convex", "||x||_1 with Gaussian noise under anytime and known-T schedules.")
 _register("sgd_heavy_tail", "Linear objective on a ball, symmetric Pareto noise, eta/t^(1/p) steps.")
 _register("sgd_high_probability", "f = x^2/2 with +-1 noise and 1/t steps (Harvey et al. App. G): quantiles.")
+_register("sgd_hp_unbounded", "|x| on R (no projection), Gaussian noise: (1 - delta) quantiles of the gap.")
+
+
+# -- explicit constant of linear decay (Zamani & Glineur), deterministic random instances -------------------
+@dataclass(frozen=True)
+class NonSmoothConfig:
+    """``instances`` random instances ||A (x - x*)|| per seed (kinds l1, l2, l_inf in turn), x_1 = 0.
+
+    Each is run with the known-T linear decay eta_t = eta_scale (R/B)(T - t + 1)/T^(3/2) at every
+    horizon of ``horizons``; the trace records the ratio f(x_{T+1}) / (B R / sqrt(T)).
+    """
+
+    d: int = 10
+    m: int = 5
+    instances: int = 30
+    horizons: tuple[int, ...] = (1, 2, 5, 10, 50, 200, 1000)
+    eta_scale: float = 1.0
+
+    def validate(self) -> None:
+        require(self.d >= 1, "d", "an integer >= 1", self.d)
+        require(1 <= self.m <= 12, "m", "an integer in [1, 12]", self.m)
+        require(self.instances >= 3, "instances", "an integer >= 3 (one per kind at least)", self.instances)
+        require(len(self.horizons) >= 2 and all(int(T) >= 1 for T in self.horizons), "horizons",
+                "at least two positive horizons", self.horizons)
+        require(self.eta_scale > 0, "eta_scale", "a positive step scale", self.eta_scale)
+
+
+def _nonsmooth_trace(config: NonSmoothConfig, rng: np.random.Generator, *, steps=None) -> Trace:
+    """Worst and mean ratio gap / (B R / sqrt T) over the instances; ``steps(T, R, B)`` is for the mutants."""
+    grid = np.array([int(T) for T in config.horizons])
+    if steps is None:
+        def steps(T, R, B):
+            return schedules.LinearDecay(config.eta_scale * R / B).steps(T)
+    kinds = tuple(problems.NONSMOOTH_KINDS)
+    ratios = np.empty((config.instances, grid.size))
+    for k in range(config.instances):
+        inst = problems.random_nonsmooth(rng, kinds[k % len(kinds)], config.d, config.m)
+        R, B = inst.R, inst.B
+        for j, T in enumerate(grid):
+            ratios[k, j] = algorithms.run_nonsmooth(inst, steps(int(T), R, B)) / (B * R / np.sqrt(T))
+    return Trace(grid, {"worst_ratio": ratios.max(axis=0), "mean_ratio": ratios.mean(axis=0)})
+
+
+@experiment("sgd_linear_decay_explicit", paper=PAPER, config=NonSmoothConfig)
+def linear_decay_explicit(config: NonSmoothConfig, rng: np.random.Generator) -> Trace:
+    """Linear decay on random non-smooth instances from x_1 != x*: gap / (B R / sqrt T) (deterministic)."""
+    return _nonsmooth_trace(config, rng)
 
 
 # -- figures -------------------------------------------------------------------------------------------
@@ -204,7 +370,7 @@ def _figure_harvey(ctx, outdir) -> list:
 
     (sc,) = ctx.runs("sgd_harvey_strongly_convex")
     lip = [r[0] for r in ctx.run_many([("sgd_harvey_lipschitz", {"c": 1.0}), ("sgd_harvey_lipschitz", {"c": 2.0}),
-                                       ("sgd_harvey_lipschitz", {"schedule": "linear_decay", "c": 1.0, "eta": 1.0})])]
+                                       ("sgd_harvey_lipschitz", {"schedule": "linear_decay_matched", "c": 1.0})])]
     fig, axes = figure(ncols=2)
     ax = axes[0, 0]
     ax.plot(sc.t, sc.t * sc["last"], "o-", label="last iterate $x_{T+1}$")
@@ -217,23 +383,25 @@ def _figure_harvey(ctx, outdir) -> list:
     ax.legend()
     ax = axes[0, 1]
     root = np.sqrt(lip[0].t)
-    for trace, label in zip(lip, ["$c/\\sqrt{t}$, c = 1", "$c/\\sqrt{t}$, c = 2", "linear decay (known T)"]):
+    for trace, label in zip(lip, ["$c/\\sqrt{t}$, c = 1", "$c/\\sqrt{t}$, c = 2",
+                                   "linear decay (known T, same total step as c = 1)"]):
         ax.plot(trace.t, root * trace["last"], "o-", ms=3.5, label=label)
     ax.plot(lip[0].t, root * lip[0]["lower_bound"], "k--", lw=1, label="Thm 3.5 bound, c = 1")
+    ax.plot(lip[1].t, root * lip[1]["lower_bound"], "k:", lw=1, label="Thm 3.5 bound, c = 2")
     ax.set_xscale("log", base=2)
     ax.set_xlabel("horizon T")
     ax.set_ylabel("$\\sqrt{T}\\,f(x_{T+1})$")
     ax.set_title("Lipschitz instance")
-    ax.legend()
+    ax.legend(loc="upper left", fontsize="small")
     return save(fig, outdir, "harvey_log_corrected")
 
 
 def _figure_rates(ctx, outdir) -> list:
     from theorylab.plotting import band, figure, save
 
-    names = [("sgd_smooth_convex", "smooth convex, $\\eta/\\sqrt{t}$", -0.5),
+    names = [("sgd_smooth_convex", "Huber (smooth convex), $\\eta/\\sqrt{t}$", -0.5),
              ("sgd_smooth_strongly_convex", "smooth strongly convex, $1/(\\mu t)$", -1.0),
-             ("sgd_composite_strongly_convex", "$\\|x\\|_1 + \\mu\\|x\\|^2/2$ (prox), $1/(\\mu t)$", -1.0)]
+             ("sgd_composite_strongly_convex", "$1^T x + \\mu\\|x\\|^2/2$ (prox), $1/(\\mu t)$", -1.0)]
     batches = ctx.run_many([(name, {}) for name, _, _ in names])
     fig, axes = figure()
     ax = axes[0, 0]

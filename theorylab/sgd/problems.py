@@ -16,7 +16,8 @@ from theorylab.config import require
 from theorylab.sgd import _kernels
 
 NOISE_MODELS = ("none", "gaussian", "rademacher", "pareto")
-PROBLEM_KINDS = {"l1": _kernels.L1, "quadratic": _kernels.QUADRATIC, "linear": _kernels.LINEAR}
+PROBLEM_KINDS = {"l1": _kernels.L1, "quadratic": _kernels.QUADRATIC, "linear": _kernels.LINEAR,
+                 "huber": _kernels.HUBER}
 
 
 # -- noise -------------------------------------------------------------------------------------
@@ -56,8 +57,10 @@ class StochasticProblem:
     f is one of
     * ``l1``: f(x) = ||x||_1 (sqrt(d)-Lipschitz, non-smooth); F* = 0 at x = 0;
     * ``quadratic``: f(x) = (1/2) sum_j lam_j x_j^2 (max(lam)-smooth); F* = 0 at x = 0;
-    * ``linear``: f(x) = lam^T x on the ball (0-smooth and 0-Lipschitz-gradient, minimum on the
-      sphere); F* = -radius ||lam||.
+    * ``linear``: f(x) = lam^T x (||lam||-Lipschitz, 0-smooth), either on the ball (F* = -radius ||lam||
+      when mu_h = 0) or on R^d with mu_h > 0 (F* = -||lam||^2 / (2 mu_h) at x* = -lam / mu_h);
+    * ``huber``: f(x) = sum_j H_{lam_j}(x_j), H_eps(u) = u^2/(2 eps) for |u| <= eps, |u| - eps/2
+      otherwise: convex, 1-Lipschitz per coordinate and (1/min eps)-smooth, not strongly convex; F* = 0.
     The stochastic oracle returns grad f(x) + xi with xi from :func:`draw_noise`.
     """
 
@@ -70,8 +73,10 @@ class StochasticProblem:
     def __post_init__(self) -> None:
         require(self.kind in PROBLEM_KINDS, "problem", f"one of {sorted(PROBLEM_KINDS)}", self.kind)
         require(self.mu_h >= 0, "mu_h", "a non-negative composite strong-convexity modulus", self.mu_h)
-        require(self.kind != "linear" or self.radius > 0, "radius", "a positive radius for a linear problem",
-                self.radius)
+        require(self.kind != "linear" or self.radius > 0 or self.mu_h > 0, "radius",
+                "a positive radius for a linear problem without a strongly convex term", self.radius)
+        require(self.kind != "huber" or bool(np.all(np.asarray(self.lam) > 0)), "lam", "positive Huber widths",
+                self.lam)
         require(self.radius <= 0 or abs(self.x1) * np.sqrt(self.d) <= self.radius, "x1",
                 "a start inside the ball", self.x1)
 
@@ -84,8 +89,12 @@ class StochasticProblem:
         return PROBLEM_KINDS[self.kind]
 
     def optimum(self) -> float:
-        if self.kind == "linear":
+        if self.kind == "linear" and self.radius > 0:
+            if self.mu_h > 0:
+                raise ValueError("F* of a linear problem on a ball is implemented for mu_h = 0 only")
             return -self.radius * float(np.linalg.norm(self.lam))
+        if self.kind == "linear":
+            return -float(np.dot(self.lam, self.lam)) / (2.0 * self.mu_h)
         return 0.0
 
     def gap(self, x: np.ndarray) -> np.ndarray:
@@ -94,9 +103,75 @@ class StochasticProblem:
             f = np.abs(x).sum(axis=1)
         elif self.kind == "quadratic":
             f = 0.5 * (self.lam * x * x).sum(axis=1)
+        elif self.kind == "huber":
+            u = np.abs(x)
+            f = np.where(u <= self.lam, 0.5 * x * x / self.lam, u - 0.5 * self.lam).sum(axis=1)
         else:
             f = x @ self.lam
         return f + 0.5 * self.mu_h * (x * x).sum(axis=1) - self.optimum()
+
+
+# -- deterministic non-smooth instances (Zamani-Glineur check) ---------------------------------
+NONSMOOTH_KINDS = {"l1": _kernels.NORM1, "l2": _kernels.NORM2, "linf": _kernels.MAXABS}
+
+
+@dataclass(frozen=True)
+class NonSmoothInstance:
+    """f(x) = ||A (x - x*)|| in the l1, l2 or l_inf norm: convex, non-smooth, f* = 0 at x*.
+
+    ``B`` is the largest Euclidean norm of a subgradient (the Lipschitz constant) and
+    ``R = ||x_1 - x*|| = ||x*||`` for the start x_1 = 0.
+    """
+
+    kind: str
+    A: np.ndarray
+    xstar: np.ndarray
+
+    @property
+    def d(self) -> int:
+        return int(self.xstar.size)
+
+    @property
+    def code(self) -> int:
+        return NONSMOOTH_KINDS[self.kind]
+
+    @property
+    def R(self) -> float:
+        return float(np.linalg.norm(self.xstar))
+
+    @property
+    def B(self) -> float:
+        if self.kind == "l2":
+            return float(np.linalg.norm(self.A, 2))
+        if self.kind == "linf":
+            return float(np.linalg.norm(self.A, axis=1).max())
+        m = self.A.shape[0]
+        signs = 1.0 - 2.0 * ((np.arange(2**m)[:, None] >> np.arange(m)) & 1)  # every vertex of [-1, 1]^m
+        return float(np.linalg.norm(signs @ self.A, axis=1).max())
+
+    def residual(self, x: np.ndarray) -> np.ndarray:
+        return self.A @ (x - self.xstar)
+
+    def value(self, x: np.ndarray) -> float:
+        order = {"l1": 1, "l2": 2, "linf": np.inf}[self.kind]
+        return float(np.linalg.norm(self.residual(x), order))
+
+    def subgradient(self, x: np.ndarray) -> np.ndarray:
+        r = self.residual(x)
+        if self.kind == "l1":
+            return np.sign(r) @ self.A
+        if self.kind == "l2":
+            norm = np.linalg.norm(r)
+            return (r / norm) @ self.A if norm > 0 else np.zeros(self.d)
+        i = int(np.argmax(np.abs(r)))
+        return np.sign(r[i]) * self.A[i]
+
+
+def random_nonsmooth(rng: np.random.Generator, kind: str, d: int, m: int) -> NonSmoothInstance:
+    """A random instance: A with i.i.d. N(0, 1) entries (m x d), x* ~ N(0, I_d), so x_1 = 0 is away from x*."""
+    require(kind in NONSMOOTH_KINDS, "kind", f"one of {sorted(NONSMOOTH_KINDS)}", kind)
+    require(kind != "l1" or m <= 12, "m", "at most 12 rows for an l1 instance (B enumerates 2^m signs)", m)
+    return NonSmoothInstance(kind, rng.standard_normal((m, d)), rng.standard_normal(d))
 
 
 # -- Harvey et al. instances --------------------------------------------------------------------
