@@ -49,6 +49,7 @@ class Experiment:
     version: int = 1
     mutant_of: str | None = None
     profiles: dict | None = None
+    registered_in: str | None = None
 
     def profile(self, profile: str) -> tuple[dict, int | None, str]:
         """This experiment's raw values and seed count in ``profile`` (module profiles or its TOML)."""
@@ -68,6 +69,8 @@ class Experiment:
         modules = [self.module]
         if self.mutant_of is not None:
             modules.append(_EXPERIMENTS[self.mutant_of].module)
+        if self.registered_in:
+            modules.append(self.registered_in)
         return code_fingerprint(*sorted(set(modules)))
 
 
@@ -140,13 +143,16 @@ def mutant(base: str, name: str, *, description: str = "", version: int = 1):
     if MUTANT_SEPARATOR in name or not name:
         raise ValueError(f"mutant name must be non-empty and free of '{MUTANT_SEPARATOR}': {name!r}")
 
+    registered_in = sys._getframe(1).f_globals.get("__name__")  # the mutants module, whatever simulate wraps
+
     def register(simulate: Simulator) -> Simulator:
         if base not in _EXPERIMENTS:
             raise ValueError(f"mutant '{name}' of unknown experiment '{base}' (register the experiment first)")
         exp = _EXPERIMENTS[base]
         text = description or (simulate.__doc__ or "").strip().split("\n")[0]
         _MUTANTS.setdefault(base, {})[name] = Experiment(f"{base}{MUTANT_SEPARATOR}{name}", exp.paper, exp.config,
-                                                         simulate, text, version, mutant_of=base)
+                                                         simulate, text, version, mutant_of=base,
+                                                         registered_in=registered_in)
         return simulate
 
     return register
