@@ -100,3 +100,36 @@ def test_sign_rip_config_errors_name_the_field(field, value):
     with pytest.raises(ConfigError) as info:
         ex.SignRIPConfig(**{field: value}).validate()
     assert info.value.field == field
+
+
+def test_uniform_sign_rip_constant_decays_with_m_and_is_nested():
+    from theorylab.registry import seed_generator
+    from theorylab.sensing import subgm_experiments as ex
+
+    small = ex.subgm_sign_rip_uniform(ex.UniformSignRIPConfig(m=500, n_x=5), seed_generator(0))
+    large = ex.subgm_sign_rip_uniform(ex.UniformSignRIPConfig(m=8000, n_x=5), seed_generator(0))
+    assert large["delta_sup"][0] < 0.5 * small["delta_sup"][0]  # sqrt(16) = 4 expected
+    assert small["delta_median"][0] <= small["delta_sup"][0]
+
+
+def test_noise_ignored_mutant_loses_the_noise_factor():
+    import math
+
+    from theorylab.registry import seed_generator
+    from theorylab.sensing import subgm_experiments as ex
+    from theorylab.sensing import subgm_mutants as mut
+
+    config = ex.SignRIPConfig(m=40000, p=0.4, outlier_std=1.0)
+    assert mut.noise_ignored_in_sign(config, seed_generator(0))["inner"][0] == pytest.approx(
+        math.sqrt(2 / math.pi), rel=0.03)
+
+
+def test_phi_without_noise_mutant_leaves_a_bias_that_does_not_decay():
+    from theorylab.registry import seed_generator
+    from theorylab.sensing import subgm_experiments as ex
+    from theorylab.sensing import subgm_mutants as mut
+
+    config = ex.UniformSignRIPConfig(m=32000, n_x=5)
+    good = ex.subgm_sign_rip_uniform(config, seed_generator(0))["delta_sup"][0]
+    bad = mut.phi_without_noise(config, seed_generator(0))["delta_sup"][0]
+    assert bad > 2 * good

@@ -144,3 +144,64 @@ def test_packed_operator_gives_the_same_measurements_and_adjoint():
     packed[rows, cols] = 2 * P.T @ w
     packed[cols, rows] = 2 * P.T @ w
     np.testing.assert_allclose(packed, S + S.T, rtol=1e-12, atol=1e-12)
+
+
+def test_instance_is_nested_in_m():
+    small = robust_instance(seed_generator(4), d=4, r=2, m=30, p=0.3, nu=0.1)
+    large = robust_instance(seed_generator(4), d=4, r=2, m=90, p=0.3, nu=0.1)
+    np.testing.assert_array_equal(small.A, large.A[:30])
+    np.testing.assert_array_equal(small.noise, large.noise[:30])
+    np.testing.assert_array_equal(small.X_star, large.X_star)
+    np.testing.assert_array_equal(small.B, large.B)
+
+
+def test_convex_l1_psd_recovers_without_noise_and_beats_x_star_with_outliers():
+    from theorylab.sensing.subgm import convex_l1_psd, l1_loss
+
+    clean = robust_instance(seed_generator(0), d=4, r=1, m=40)
+    X_hat = convex_l1_psd(clean.A, clean.y, 4)
+    assert np.linalg.norm(X_hat - clean.X_star) < 1e-4
+    assert np.all(np.linalg.eigvalsh(X_hat) > -1e-7)
+    # under-determined (m < d(d+1)/2 = 21) with outliers: the minimizer's loss is <= f(X*)
+    dirty = robust_instance(seed_generator(1), d=6, r=1, m=18, p=0.3)
+    X_hat = convex_l1_psd(dirty.A, dirty.y, 6)
+    assert l1_loss(dirty.A, dirty.y, X_hat) <= l1_loss(dirty.A, dirty.y, dirty.X_star) + 1e-6
+
+
+def test_convex_experiment_shares_the_subgm_instance():
+    config = ex.ConvexL1Config(d=4, r=1, m=40)
+    trace = ex.subgm_convex_l1(config, seed_generator(2))
+    inst = config.instance(seed_generator(2))
+    assert trace.scalars["loss_star"] == pytest.approx(np.abs(inst.y - inst.A @ inst.X_star.ravel()).mean())
+    assert trace.scalars["final_err"] < 1e-4
+
+
+def test_tracking_rate_of_a_diverged_run_is_nan():
+    from theorylab.trace import Trace
+
+    err = np.full(200, np.inf)
+    assert np.isnan(ex.tracking_log_rate(Trace(np.arange(200), {"err": err}), (0, 200)))
+
+
+def test_mutants_break_what_they_claim_to_break():
+    from theorylab.sensing import subgm_mutants as mut
+
+    config = ex.SubGMConfig(d=5, r=1, m=300, rank=3, T=1500, rho=0.99, p=0.3, alpha=1e-4)
+    base = ex.subgm_recovery(config, seed_generator(0))
+    assert base.scalars["final_err"] < 1e-4
+    assert mut.outlier_mask_inverted(config, seed_generator(0)).scalars["final_err"] > 1e-2
+    assert mut.alpha_ignored(config, seed_generator(0))["err"][0] > 0.5
+    assert mut.l2_gradient(config, seed_generator(0)).scalars["best_err"] > 0.5
+    squared = mut.rho_squared(config, seed_generator(0))
+    window = (300, 700)
+    ratio = ex.tracking_log_rate(squared, window) / ex.tracking_log_rate(base, window)
+    assert 1.6 < ratio < 2.4  # the error tracks eta0 rho^(2t): twice the schedule's log-rate
+    noisy = ex.SubGMConfig(d=5, r=1, m=300, rank=1, T=1500, rho=0.99, nu=0.1)
+    floor = ex.subgm_recovery(noisy, seed_generator(0)).scalars["final_err"]
+    assert mut.nu_as_variance(noisy, seed_generator(0)).scalars["final_err"] < 0.3 * floor
+
+
+def test_tracking_rate_below_the_floor_is_nan():
+    from theorylab.trace import Trace
+
+    assert np.isnan(ex.tracking_log_rate(Trace(np.arange(200), {"err": np.zeros(200)}), (0, 200)))

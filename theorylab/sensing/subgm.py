@@ -26,7 +26,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from theorylab.sensing import _subgm_kernels as kernels
-from theorylab.sensing.operators import gaussian_operator
 from theorylab.trace import Trace
 
 
@@ -54,6 +53,43 @@ class RobustInstance:
     B: np.ndarray
 
 
+@dataclass(frozen=True)
+class InstanceDraws:
+    """The raw random draws of one instance, before the noise model is applied.
+
+    Each comes from its own child stream of the seed's generator, so every draw is **nested in
+    m**: the instance with ``m`` measurements is the first ``m`` rows of the one with more.
+    ``U`` are the uniforms behind the outlier support (``U_i < p``: nested in ``p`` too).
+    """
+
+    Q: np.ndarray
+    A: np.ndarray
+    U: np.ndarray
+    outliers: np.ndarray
+    dense: np.ndarray
+    B: np.ndarray
+
+
+def instance_draws(rng: np.random.Generator, *, d: int, r: int, m: int) -> InstanceDraws:
+    """Draw ``Q`` (``d x r``), ``A`` (``m x d^2``, N(0, 1)), the support uniforms, the unit
+    outlier and dense-noise values (``m`` each) and the init direction ``B`` (N(0, 1/d))."""
+    streams = rng.spawn(6)
+    return InstanceDraws(Q=streams[0].standard_normal((d, r)),
+                         A=streams[1].standard_normal((m, d * d)),  # unscaled: no m^{-1/2} (the paper's)
+                         U=streams[2].random(m), outliers=streams[3].standard_normal(m),
+                         dense=streams[4].standard_normal(m),
+                         B=streams[5].standard_normal((d, d)) / np.sqrt(d))
+
+
+def target(Q: np.ndarray, kappa: float) -> np.ndarray:
+    """``X* = Q' diag(sigma) Q'^T`` with ``Q'`` the orthonormalized ``Q`` and ``sigma`` geometric
+    from 1 down to ``1 / kappa``."""
+    Qo, _ = np.linalg.qr(Q)
+    r = Q.shape[1]
+    sigma = kappa ** (-np.arange(r) / max(r - 1, 1))
+    return (Qo * sigma) @ Qo.T
+
+
 def robust_instance(rng: np.random.Generator, *, d: int, r: int, m: int, kappa: float = 2.0,
                     p: float = 0.0, outlier_std: float = 100.0, nu: float = 0.0) -> RobustInstance:
     """Draw ``X* = Q diag(sigma) Q^T``, Gaussian ``A``, noise ``s`` and an initial direction.
@@ -63,21 +99,15 @@ def robust_instance(rng: np.random.Generator, *, d: int, r: int, m: int, kappa: 
     ``o_i ~ N(0, outlier_std^2)`` and ``g_i ~ N(0, 1)``, all independent of ``A`` (``nu = 0``: the
     outlier model; ``p = 0``: the dense Gaussian model).
 
-    Every draw is made whatever ``p`` and ``nu`` are, in a fixed order, so that runs of one seed
-    that differ only in ``p``, ``nu``, ``alpha`` or ``r'`` share the same ``A``, ``X*``, outlier
-    positions (nested in ``p``), noise shape and initial direction.
+    The draws (:func:`instance_draws`) do not depend on ``p``, ``nu``, ``alpha`` or ``r'``, and are
+    nested in ``m``: runs of one seed share ``A`` (up to its first ``m`` rows), ``X*``, the outlier
+    positions (nested in ``p``), the noise shape and the initial direction.
     """
-    Q, _ = np.linalg.qr(rng.standard_normal((d, r)))
-    sigma = kappa ** (-np.arange(r) / max(r - 1, 1))
-    X_star = (Q * sigma) @ Q.T
-    A = np.sqrt(m) * gaussian_operator(rng, m, d, d)  # the shared operator, without its m^{-1/2}
-    support = rng.random(m) < p
-    outliers = outlier_std * rng.standard_normal(m)
-    dense = rng.standard_normal(m)
-    noise = np.where(support, outliers, 0.0) + nu * dense
-    B = rng.standard_normal((d, d)) / np.sqrt(d)
-    y = A @ X_star.ravel() + noise
-    return RobustInstance(A, y, X_star, noise, B)
+    draws = instance_draws(rng, d=d, r=r, m=m)
+    X_star = target(draws.Q, kappa)
+    noise = np.where(draws.U < p, outlier_std * draws.outliers, 0.0) + nu * draws.dense
+    y = draws.A @ X_star.ravel() + noise
+    return RobustInstance(draws.A, y, X_star, noise, draws.B)
 
 
 def geometric_steps(eta0: float, rho: float, T: int) -> np.ndarray:
@@ -178,3 +208,43 @@ def subgm_reference(A, y, U0, X_star, eta) -> tuple[np.ndarray, np.ndarray]:
 def l2_gd_reference(A, y, U0, X_star, eta) -> tuple[np.ndarray, np.ndarray]:
     """NumPy reference of :func:`l2_gd`: ``(err, loss)`` at ``t = 0..T``."""
     return _reference(A, y, U0, X_star, eta, lambda R: (R, 0.5 * (R * R).sum()))
+
+
+def l1_loss(A: np.ndarray, y: np.ndarray, X: np.ndarray) -> float:
+    """``(1/m) ||y - A(X)||_1`` at a ``d x d`` matrix ``X``."""
+    return float(np.mean(np.abs(y - A @ np.ravel(X))))
+
+
+def convex_l1_psd(A: np.ndarray, y: np.ndarray, d: int, *, solver: str = "CLARABEL") -> np.ndarray:
+    """A global minimizer of the l1 loss over the PSD cone, ``argmin_{X >= 0} (1/m) ||y - A(X)||_1``.
+
+    With ``r' = d`` every PSD ``X`` is some ``U U^T``, so this is a global minimizer of the
+    factorized problem SubGM runs on: the answer a method without implicit regularization
+    would reach (the rival of the under-determined claim). Solved with cvxpy (an SDP with
+    ``m`` absolute values; Clarabel's interior point by default).
+
+    Parameters
+    ----------
+    A : ndarray of shape (m, d*d)
+        Sensing matrices, one row-major ``vec(A_i)`` per row.
+    y : ndarray of shape (m,)
+    d : int
+    solver : str
+        A cvxpy solver name.
+
+    Returns
+    -------
+    ndarray of shape (d, d)
+        The (symmetrized) minimizer.
+    """
+    import cvxpy as cp
+
+    m = A.shape[0]
+    if A.shape[1] != d * d or y.shape != (m,):
+        raise ValueError(f"A must be (m, {d * d}) and y (m,), got {A.shape} and {y.shape}")
+    X = cp.Variable((d, d), PSD=True)
+    residual = y - A @ cp.vec(X, order="C")
+    cp.Problem(cp.Minimize(cp.norm1(residual) / m)).solve(solver=solver)
+    if X.value is None:
+        raise RuntimeError(f"cvxpy ({solver}) returned no solution")
+    return 0.5 * (X.value + X.value.T)
