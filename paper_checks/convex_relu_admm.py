@@ -356,15 +356,18 @@ CLAIMS = [
     Claim(
         paper=PAPER.slug, id="C5",
         statement="On data that needs a nonlinear model, convex adversarial training (the fully robust hinge "
-                  "program) is not noticeably more robust under PGD than an l_inf-robust linear classifier or PGD "
-                  "adversarial training of the same-width non-convex network: both gains stay below 0.02.",
+                  "program) raises PGD accuracy over standard convex training, but is not noticeably more robust "
+                  "than an l_inf-robust linear classifier or PGD adversarial training of the same-width non-convex "
+                  "network: both of those gains stay below 0.02.",
         source="abstract (robust convex formulations); ACC predecessor's abstract (arXiv 2105.12237: 'noticeably "
                "better adversarial robustness and performance than' FGSM/PGD training); robust program [INFERRED], "
                "card C5",
         against_paper="convex adversarial training gives noticeably better adversarial robustness than PGD "
                       "adversarial training (ACC predecessor's abstract); the rivals below are that statement",
         measure=measure_c5,
-        predicted=[Bound(upper=0.02, on="gain_over_robust_linear", label="gain over the robust linear classifier"),
+        predicted=[Bound(lower=0.0025, on="robust_gain",
+                         label="PGD accuracy gain over standard training, at least one of 400 test points"),
+                   Bound(upper=0.02, on="gain_over_robust_linear", label="gain over the robust linear classifier"),
                    Bound(upper=0.02, on="gain_over_pgd_training", label="gain over PGD adversarial training"),
                    Bound(upper=0.01, on="pgd_minus_fgsm", label="PGD no weaker than FGSM")],
         controls=[Bound(lower=0.02, on="gain_over_pgd_training", label="noticeably more robust than PGD training",
@@ -372,7 +375,8 @@ CLAIMS = [
                               "than PGD adversarial training of the non-convex net (Madry et al. 2018, ICLR)"),
                   Bound(lower=0.02, on="gain_over_robust_linear", label="noticeably more robust than a robust linear classifier",
                         rival="the paper's mechanism, a nonlinear robust model, should beat an l_inf-robust linear "
-                              "hinge classifier (Goodfellow et al. 2015; Wong & Kolter 2018), which needs no hidden layer")],
+                              "hinge classifier (Goodfellow et al. 2015; Wong & Kolter 2018), which needs no hidden layer"),
+                  Bound(upper=0.0, on="robust_gain", label="no robustness gain over standard training")],
         rationale="Synthetic stand-in for breast cancer: 16 min-max scaled features mixing 2 latent factors, "
                   "labels sign(z_1 + 0.2(z_2^2 - 1)) with a latent class gap 0.2, bias column never perturbed; "
                   "n_train=100, 400 test; 16 Gaussian pattern samples, hinge, beta=1e-2, fully robust cones, "
@@ -397,9 +401,10 @@ CLAIMS = [
                   "0.035) and below 0 (PGD training: -0.048 to +0.045), so the claim now states what is measured "
                   "and the paper's statement is its rival. With 3 or 6 splits the PGD-training interval straddled "
                   "0.02 (6 splits: [-0.025, 0.0225]); 9 splits settle it ([-0.033, 0.010]), hence 9 in the quick "
-                  "profile. The gain over standard training (median 0.10) and the clean-accuracy drop (median "
-                  "0.014) are still reported but not asserted: over 9 splits their intervals, [0.013, 0.13] and "
-                  "[0, 0.04], straddle the old bounds 0.05 and 0.03. Caveat: our robust program is inferred "
+                  "profile. The gain over standard training is asserted only as positive (at least one test point in "
+                  "400, the accuracy's resolution; 9 splits give [0.013, 0.13], one split -0.01): the old bound "
+                  "0.05 is straddled, as is the old clean-drop bound 0.03 by [0, 0.04] (reported, not asserted). "
+                  "The positive-gain law is what kills the radius-ignored mutant (gain exactly 0). Caveat: our robust program is inferred "
                   "(Sec. 4 unread); a reader holding the paper should check it against the paper's. Separation from the PGD-training "
                   "rival is only 0.24 (its interval spans 0.043 across splits against a 0.01 gap): rejected, but "
                   "not by a wide margin; the robust-linear rival is 7 interval widths away.",
