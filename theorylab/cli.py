@@ -622,7 +622,18 @@ def cmd_figures(args) -> int:
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    print(f"theorylab: warning: {message}", file=file or sys.stderr)
+    """Store warnings as one line naming the file; numerical warnings of simulators are muted unless asked for."""
+    from theorylab.store import StoreWarning
+
+    if issubclass(category, StoreWarning):
+        print(f"theorylab: warning: {message}", file=file or sys.stderr)
+    elif sys.warnoptions:  # python -W ... or PYTHONWARNINGS: show everything as usual
+        _DEFAULT_SHOWWARNING(message, category, filename, lineno, file, line)
+
+
+import warnings as _warnings  # noqa: E402
+
+_DEFAULT_SHOWWARNING = _warnings.showwarning
 
 
 def main(argv: list[str] | None = None) -> int:
