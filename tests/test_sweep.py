@@ -226,3 +226,29 @@ def test_results_round_trips_a_sweep_to_csv(tmp_path, capsys):
     assert main(["results", "--list", "--results", str(tmp_path)]) == 0
     listing = capsys.readouterr().out
     assert "selftest_decay" in listing and "4 results" in listing
+
+
+@pytest.mark.parametrize("address, message", [
+    ("tcp://127.0.0.1:1", "cannot reach the Dask scheduler"),   # a closed port
+    ("not-an-address", "--address"),                            # malformed
+])
+def test_dask_address_problems_fail_fast_with_one_line(tmp_path, address, message):
+    pytest.importorskip("dask.distributed", reason="the dask backend is the optional [dist] extra")
+    start = time.monotonic()
+    result = subprocess.run([sys.executable, "-m", "theorylab", "sweep", "selftest_decay", "--grid", "rate=-0.1",
+                             "--seeds", "3", "--address", address, "--quiet", "--results", str(tmp_path)],
+                            cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and time.monotonic() - start < 60
+
+
+def test_a_dask_scheduler_without_workers_is_an_error_not_a_hang(tmp_path):
+    distributed = pytest.importorskip("dask.distributed", reason="the dask backend is the optional [dist] extra")
+    from theorylab.errors import TheorylabError
+    from theorylab.parallel import connect_dask
+
+    with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=None) as cluster:
+        start = time.monotonic()
+        with pytest.raises(TheorylabError, match="has no workers"):
+            connect_dask(distributed.Client, cluster.scheduler_address)
+        assert time.monotonic() - start < 30

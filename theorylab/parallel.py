@@ -258,7 +258,7 @@ class DaskExecutor(Executor):
 #: Seconds to wait for a Dask scheduler to answer, and for it to have a worker.
 DASK_CONNECT_TIMEOUT_S = 5.0
 DASK_WORKER_TIMEOUT_S = 10.0
-_ADDRESS = re.compile(r"^(tcp|tls|ucx|inproc)://[^\s:/]+(:\d{1,5})?/?$")
+_ADDRESS = re.compile(r"^(tcp|tls|ucx)://[^\s:/]+(:\d{1,5})?/?$|^inproc://\S+$")
 
 
 def check_dask_address(address: str) -> str:
