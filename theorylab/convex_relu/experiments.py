@@ -175,10 +175,11 @@ def iteration_cost(config: CostConfig, rng: np.random.Generator) -> Trace:
         ops = result.ops_per_iter
     blas = blas_iteration_seconds(X, y, D, config.beta, rho=config.rho, iterations=config.iterations) \
         if config.blas else float("nan")
-    # small problems: longer runs and best of 3 (the step is ~1 ms, below the noise of a shared machine)
+    # best of 3 at every size (a single timing at n = 800 was off by up to 30% on a busy machine); small
+    # problems also take longer runs (the step is ~1 ms, below the noise of a shared machine)
     small = config.n <= 200
     newton = programs.interior_point_step_seconds(X, y, D, config.beta, steps=(1, 5) if small else (1, 3),
-                                                  repetitions=3 if small else 1) \
+                                                  repetitions=3) \
         if config.interior_point else float("nan")
     metrics = {"ops_per_iter": [ops], "seconds_per_iter": [float(np.min(seconds))],
                "patterns": [float(D.shape[1])]}
