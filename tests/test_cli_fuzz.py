@@ -3,7 +3,6 @@
 import contextlib
 import io
 import os
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
-from theorylab.claims import Claim, Verdict, evaluate
+from theorylab.claims import Claim, evaluate
 from theorylab.context import Context
 from theorylab.registry import MUTANT_SEPARATOR, Experiment, load_paper, mutants
 
@@ -137,8 +137,3 @@ def mutate(papers: Iterable[str], make_context: Callable[[dict], Context], *,
         callback = None if on_result is None else (lambda result, slug=slug: on_result(slug, result))
         out.append(run_mutants(slug, list(module.CLAIMS), mutants(slug), make_context, on_result=callback))
     return out
-
-
-def verdict_states(verdicts: Iterable[Verdict]) -> dict[str, str]:
-    """``{claim id: state}`` of some verdicts."""
-    return {v.claim.id: v.state for v in verdicts}

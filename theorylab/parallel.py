@@ -133,8 +133,8 @@ def _tracked_call(marks: str, index: int, fn: Callable[..., Any], *args: Any) ->
     return outcome
 
 
-def _died(index: int) -> Outcome:
-    return Outcome(error="WorkerDied: the worker process running this task died (killed, out of memory or "
+#: What a task whose worker process died reports (the other tasks go on).
+WORKER_DIED = Outcome(error="WorkerDied: the worker process running this task died (killed, out of memory or "
                          "crashed in compiled code); the other runs went on")
 
 
@@ -201,7 +201,7 @@ class ProcessExecutor(Executor):
         try:
             return pool.submit(_tracked_call, marks, index, fn, *task).result()
         except BrokenProcessPool:
-            return _died(index)
+            return WORKER_DIED
         finally:
             pool.shutdown(cancel_futures=True)
 
