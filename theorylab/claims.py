@@ -68,6 +68,9 @@ class Claim:
     domain : Domain, optional
         The configurations the claim's theorem covers (:mod:`theorylab.domains`), searched by
         ``theorylab explore`` for counterexamples.
+    figures : sequence of str, optional
+        Names (file stems, without ``.png``) of the paper's figures that show this claim; the
+        report links the claim to them.
     require_rival : bool
         Refuse a claim without a nearest rival (default).
     """
@@ -83,6 +86,7 @@ class Claim:
     domain: Any = None
     against_paper: str | None = None
     experiment: str | None = None
+    figures: Sequence[str] = ()
     require_rival: bool = field(default=True, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -90,6 +94,9 @@ class Claim:
             object.__setattr__(self, "predicted", (self.predicted,))
         object.__setattr__(self, "predicted", tuple(self.predicted))
         object.__setattr__(self, "controls", tuple(self.controls))
+        if isinstance(self.figures, str):
+            object.__setattr__(self, "figures", (self.figures,))
+        object.__setattr__(self, "figures", tuple(self.figures))
         if not self.predicted:
             raise ValueError(f"claim {self.paper}:{self.id} has no predicted law")
         if not self.controls:

@@ -147,11 +147,30 @@ def available_memory_bytes() -> int:
     return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
 
 
+def memory_terms(**terms: float) -> tuple[int, str]:
+    """A run's peak memory from its large arrays, for a config's ``memory_bytes()``.
+
+    Give each array's size in bytes under the name of the config field that drives it
+    (``memory_terms(T=8 * (self.T + 1) * self.replicas, d=8 * self.d ** 2)``); returns the total
+    and the field of the largest term, which is the one an oversized config is refused for.
+
+    Examples
+    --------
+    >>> memory_terms(T=8 * 10**9, d=8 * 100)
+    (8000000800, 'T')
+    """
+    if not terms:
+        raise ValueError("memory_terms needs at least one term")
+    total = int(sum(max(0.0, float(v)) for v in terms.values()))
+    return total, max(terms, key=lambda name: float(terms[name]))
+
+
 def check_memory(config: Any) -> None:
     """Refuse a config whose run would not fit in memory, naming the field that makes it large.
 
     A config class opts in with ``memory_bytes(self) -> (bytes, field)``: its estimate of the
-    run's peak memory and the field that drives it.
+    run's peak memory and the field that drives it (:func:`memory_terms` builds one from the
+    sizes of the run's large arrays). Every built-in experiment's config defines it.
     """
     estimate = getattr(config, "memory_bytes", None)
     if estimate is None:

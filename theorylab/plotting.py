@@ -13,6 +13,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from theorylab.captions import caption_path  # noqa: E402
+
 STYLE = {
     "figure.figsize": (5.2, 3.6),
     "figure.dpi": 110,
@@ -91,14 +93,50 @@ def band(ax, x, values, *, label: str | None = None, color=None, log: bool = Tru
         ax.fill_between(x, lo, hi, color=line.get_color(), alpha=0.2, linewidth=0)
 
 
-def save(fig, outdir: str | Path, name: str) -> list[Path]:
-    """Write ``name.png`` and ``name.pdf`` into ``outdir`` and close the figure."""
+def caption(what: str, *, profile: str, seeds: int | str | None = None, band: str | None = None) -> str:
+    """A figure's caption in the house form: what is shown, the profile, the seeds, the band's meaning.
+
+    Parameters
+    ----------
+    what : str
+        One or two sentences: what is plotted against what, and what the reader should see.
+    profile : str
+        The profile whose runs the figure draws (``ctx.profile``).
+    seeds : int or str, optional
+        How many seeds (or which) each curve summarizes.
+    band : str, optional
+        What a shaded band means, e.g. ``"10-90% range across seeds"``; omit when nothing is shaded.
+    """
+    parts = [what.strip().rstrip(".") + "."]
+    parts.append(f"Profile: {profile}" + (f", {seeds} seeds" if seeds is not None else "") + ".")
+    if band:
+        parts.append(f"Shaded: {band.strip().rstrip('.')}.")
+    return " ".join(parts)
+
+
+def save(fig, outdir: str | Path, name: str, *, caption: str | None = None) -> list[Path]:
+    """Write ``name.png`` and ``name.pdf`` into ``outdir`` (and the caption beside them); close the figure.
+
+    Parameters
+    ----------
+    caption : str, optional
+        The figure's caption (see :func:`caption`), written to ``name.caption.txt`` and into the
+        PNG's ``Description`` metadata; the report shows it under the figure.
+    """
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     logging.getLogger("fontTools").setLevel(logging.ERROR)  # font-subsetting chatter when writing PDFs
     paths = [outdir / f"{name}.png", outdir / f"{name}.pdf"]
     with style():
         for path in paths:
-            fig.savefig(path, metadata={"CreationDate": None} if path.suffix == ".pdf" else None)
+            if path.suffix == ".pdf":
+                metadata = {"CreationDate": None}
+            else:
+                metadata = {"Description": caption} if caption else None
+            fig.savefig(path, metadata=metadata)
     plt.close(fig)
+    if caption:
+        text_path = caption_path(paths[0])
+        text_path.write_text(caption.strip() + "\n", encoding="utf-8")
+        paths.append(text_path)
     return paths

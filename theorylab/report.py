@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from theorylab.captions import read_caption
 from theorylab.claims import Paper, Verdict
 from theorylab.provenance import provenance
 
@@ -108,8 +109,11 @@ def figures_section(paper: Paper, figure_dir: Path) -> str:
     items = []
     for png in pngs:
         data = base64.b64encode(png.read_bytes()).decode()
-        items.append(f'<figure><img alt="{_esc(png.stem)}" src="data:image/png;base64,{data}">'
-                     f"<figcaption>{_esc(png.stem.replace('_', ' '))}</figcaption></figure>")
+        text = read_caption(png)
+        caption = (f"<b>{_esc(png.stem.replace('_', ' '))}.</b> {_esc(text)}" if text
+                   else _esc(png.stem.replace("_", " ")))
+        items.append(f'<figure id="fig-{_esc(paper.slug)}-{_esc(png.stem)}"><img alt="{_esc(png.stem)}" '
+                     f'src="data:image/png;base64,{data}"><figcaption>{caption}</figcaption></figure>')
     return "".join(items)
 
 
