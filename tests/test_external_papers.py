@@ -56,6 +56,14 @@ def test_list_check_mutate_explore_and_report_pick_it_up(paper_folder, tmp_path)
     page = (tmp_path / "report" / "index.html").read_text()
     assert "user_rate" in page and "1 of 1 mutants killed" in page
 
+    listing = theorylab(["results", "--list"], paper_folder, tmp_path)
+    assert listing.returncode == 0 and "user_rate_run" in listing.stdout, listing.stdout + listing.stderr
+    table = theorylab(["results", "user_rate_run", "--format", "csv", "--out", str(tmp_path / "runs.csv")],
+                      paper_folder, tmp_path)
+    assert table.returncode == 0, table.stderr
+    header, *rows = (tmp_path / "runs.csv").read_text().splitlines()
+    assert "seed" in header.split(",") and len({row.split(",")[header.split(",").index("seed")] for row in rows}) == 4
+
 
 def test_the_papers_option_works_without_the_variable(paper_folder, tmp_path):
     result = theorylab(["check", "user_rate", "--papers", str(paper_folder)], "", tmp_path)

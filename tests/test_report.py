@@ -21,7 +21,8 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 def report(tmp_path):
     paper = Paper("toy", "A toy paper", "Someone, 2024", "https://example.org/toy")
     good = Claim("toy", "C1", "error decays like 1/t", "Thm 1", lambda ctx: estimate_from_values([-1.0, -0.98, -1.01], method="fit"),
-                 PowerLaw(-1.0, tol=0.1), [PowerLaw(-2.0, tol=0.1, rival="an earlier 1/t^2 bound (toy)")])
+                 PowerLaw(-1.0, tol=0.1), [PowerLaw(-2.0, tol=0.1, rival="an earlier 1/t^2 bound (toy)")],
+                 figures=("rate_vs_alpha",))
     bad = Claim("toy", "C2", "a claim that fails", "Thm 2", lambda ctx: estimate_from_values([3.0], method="fit"),
                 Bound(upper=1.0), [Bound(lower=5.0, rival="the naive rule (toy)")])
     open_ = Claim("toy", "C3", "a claim left open", "Thm 3",
@@ -31,6 +32,7 @@ def report(tmp_path):
     figures.mkdir(parents=True)
     shutil.copy(Path(__file__).resolve().parent.parent / "figures/matrix_sensing_overparam/rate_vs_alpha.png",
                 figures / "rate_vs_alpha.png")
+    (figures / "rate_vs_alpha.caption.txt").write_text("The fitted rate against alpha. Profile: quick, 5 seeds.\n")
     verdicts = [evaluate(good, None), evaluate(bad, None), evaluate(open_, None)]
     mutation = {"toy": {"paper": "toy", "claims": ["C1", "C2", "C3"], "killed": 1, "total": 2, "survivors": ["lazy"],
                         "mutants": [{"mutant": "wrong_sign", "description": "flips a sign", "killed": True,
@@ -46,6 +48,12 @@ def test_report_lists_claims_figures_and_provenance(report):
     assert "DISAGREES" in page and "INCONCLUSIVE" in page and "error decays like 1/t" in page
     assert "https://example.org/toy" in page
     assert "nearest rival: an earlier 1/t^2 bound (toy)" in page and "separation" in page
+
+
+def test_report_shows_captions_and_links_claims_to_their_figures(report):
+    page = report.read_text()
+    assert "The fitted rate against alpha. Profile: quick, 5 seeds." in page
+    assert 'id="fig-toy-rate_vs_alpha"' in page and 'href="#fig-toy-rate_vs_alpha"' in page
 
 
 def test_report_shows_each_papers_states_and_mutation_score(report):

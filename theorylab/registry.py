@@ -189,7 +189,7 @@ def get_experiment(name: str) -> Experiment:
     """
     if name in _EXPERIMENTS:
         return _EXPERIMENTS[name]
-    importlib.import_module("theorylab.selftest")  # cheap, and needs no paper
+    load_standalone_experiments()  # cheap, and needs no paper
     if name in _EXPERIMENTS:
         return _EXPERIMENTS[name]
     load_papers()
@@ -231,6 +231,7 @@ def run_experiment(exp: Experiment, config: Any, seed: int) -> Trace:
 
 #: Entry point group through which an installed package contributes papers (name = slug, value = module).
 ENTRY_POINT_GROUP = "theorylab.papers"
+STANDALONE_GROUP = "theorylab.experiments"
 BUILTIN_PAPERS = "theorylab.builtin_papers"
 
 
@@ -317,13 +318,22 @@ def load_paper(slug: str):
 _LOADED = False
 
 
+def load_standalone_experiments() -> None:
+    """Import the modules of experiments that belong to no paper (entry point group
+    ``theorylab.experiments``; theorylab's own is ``theorylab.selftest``)."""
+    from importlib import metadata
+
+    for entry in metadata.entry_points(group=STANDALONE_GROUP):
+        importlib.import_module(entry.value.partition(":")[0])
+
+
 def load_papers() -> None:
     """Import every paper module, which registers its experiments and claims."""
     global _LOADED
     if _LOADED:
         return
     _LOADED = True
-    importlib.import_module("theorylab.selftest")
+    load_standalone_experiments()
     for slug, module in sorted(paper_sources().items()):
         _import_paper(slug, module)
 

@@ -85,6 +85,9 @@ def claims_table(verdicts: Sequence[Verdict], papers: dict[str, Paper]) -> str:
                        f"{' (dirty)' if p['dirty'] else ''}, code {_esc(p['code_fingerprint'])}</li>"
                        for p in v.provenance)
         runs = f"<details><summary>runs used</summary><ul>{runs}</ul></details>" if runs else ""
+        shown_in = ", ".join(f'<a href="#fig-{_esc(v.claim.paper)}-{_esc(name)}">{_esc(name.replace("_", " "))}</a>'
+                             for name in v.claim.figures)
+        shown_in = f'<br><span class="muted">figure: {shown_in}</span>' if shown_in else ""
         rows.append(
             f'<tr class="state-{state}" data-state="{state}" data-paper="{_esc(v.claim.paper)}">'
             f"<td>{link}<br><b>{_esc(v.claim.id)}</b></td>"
@@ -92,7 +95,7 @@ def claims_table(verdicts: Sequence[Verdict], papers: dict[str, Paper]) -> str:
             + (f'<br><span class="fail">against the paper, which says: {_esc(v.claim.against_paper)}</span>'
                if v.claim.against_paper else "")
             + f"<br><span class=\"muted\">source: {_esc(v.claim.source)}</span>"
-            f"{rationale}{runs}</td>"
+            f"{shown_in}{rationale}{runs}</td>"
             f"<td>{_estimate_cell(v)}</td><td>{_laws_cell(v.predicted, controls=False)}</td>"
             f"<td>{_laws_cell(v.controls, controls=True)}</td><td>{verdict}<br>"
             f'<span class="muted">{v.seconds:.1f} s</span></td></tr>')
