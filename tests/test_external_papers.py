@@ -55,6 +55,7 @@ def test_list_check_mutate_explore_and_report_pick_it_up(paper_folder, tmp_path)
     assert report.returncode == 0, report.stderr
     page = (tmp_path / "report" / "index.html").read_text()
     assert "user_rate" in page and "1 of 1 mutants killed" in page
+    assert "3 of 3 points agree" in page and "explored domain" in page
 
     listing = theorylab(["results", "--list"], paper_folder, tmp_path)
     assert listing.returncode == 0 and "user_rate_run" in listing.stdout, listing.stdout + listing.stderr

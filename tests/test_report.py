@@ -39,7 +39,11 @@ def report(tmp_path):
                                      "states": {"C1": "disagrees"}},
                                     {"mutant": "lazy", "description": "does nothing useful", "killed": False,
                                      "states": {"C1": "agrees"}}]}}
-    return write_report(verdicts, {"toy": paper}, tmp_path / "report", tmp_path / "figures", mutation=mutation)
+    explorations = {"toy:C1": {"claim": "toy:C1", "profile": "quick", "seed": 0, "domain": "T in [10, 100]",
+                               "counts": {"agrees": 9, "inconclusive": 0, "disagrees": 1, "error": 0},
+                               "counterexample": {"overrides": {"T": 10}, "state": "disagrees"}}}
+    return write_report(verdicts, {"toy": paper}, tmp_path / "report", tmp_path / "figures", mutation=mutation,
+                        explorations=explorations)
 
 
 def test_report_lists_claims_figures_and_provenance(report):
@@ -48,6 +52,12 @@ def test_report_lists_claims_figures_and_provenance(report):
     assert "DISAGREES" in page and "INCONCLUSIVE" in page and "error decays like 1/t" in page
     assert "https://example.org/toy" in page
     assert "nearest rival: an earlier 1/t^2 bound (toy)" in page and "separation" in page
+
+
+def test_report_shows_each_claims_exploration(report):
+    page = report.read_text()
+    assert "9 of 10 points agree" in page and "counterexample (disagrees): {&quot;T&quot;: 10}" in page
+    assert page.count("no domain declared") == 2  # C2 and C3 declare none; C1's stored exploration is shown
 
 
 def test_report_shows_captions_and_links_claims_to_their_figures(report):

@@ -491,7 +491,8 @@ def cmd_explore(args) -> int:
     import dataclasses
 
     from theorylab.claims import evaluate
-    from theorylab.domains import explore, load_counterexamples, replay_command, save_counterexample
+    from theorylab.domains import (explore, load_counterexamples, replay_command, save_counterexample,
+                                   save_exploration)
     from theorylab.errors import ConfigError
     from theorylab.parallel import make_executor
     from theorylab.store import Store
@@ -551,6 +552,7 @@ def cmd_explore(args) -> int:
                     f"{cx.overrides}\n    {cx.summary}\n    replay: "
                     f"{replay_command(claim.name, cx.overrides, args.profile)}  (stored in {path})")
                 failing.append(claim.name)
+            save_exploration(store.root, found, args.profile, examples=args.examples, seed=args.seed)
             out.append(found.to_dict())
     finally:
         executor.close()
@@ -593,14 +595,17 @@ def cmd_results(args) -> int:
 
 
 def cmd_report(args) -> int:
+    from theorylab.domains import load_explorations
     from theorylab.report import papers_of, write_report
+    from theorylab.store import Store
     from theorylab.verify import papers
 
     with _context(args) as ctx:
         verdicts = theorylab.check(args.targets, profile=args.profile, context=ctx, progress=ctx.progress)
     slugs = papers_of(verdicts)
     mutation = {r.paper: r.to_dict() for r in _run_mutants(args, slugs)} if args.mutants else None
-    path = write_report(verdicts, papers(slugs), args.out, args.figures_dir, profile=args.profile, mutation=mutation)
+    path = write_report(verdicts, papers(slugs), args.out, args.figures_dir, profile=args.profile, mutation=mutation,
+                        explorations=load_explorations(Store(args.results).root))
     print(f"{path}: {format_summary(verdicts)}")
     return 0 if all(v.passed for v in verdicts) else 1
 

@@ -244,6 +244,28 @@ def save_counterexample(root: Path, exploration: Exploration, profile: str) -> P
     return path
 
 
+def save_exploration(root: Path, exploration: Exploration, profile: str, *, examples: int, seed: int) -> Path:
+    """Store what an exploration found (domain, points, counts, counterexample) for the report."""
+    path = Path(root) / "explore" / "summaries" / f"{exploration.claim.replace(':', '__')}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    record = {"profile": profile, "examples": examples, "seed": seed, **exploration.to_dict()}
+    path.write_text(json.dumps(record, indent=1, default=str))
+    return path
+
+
+def load_explorations(root: Path) -> dict[str, dict]:
+    """The latest stored exploration of each claim: ``{claim name: record}`` (unreadable files skipped)."""
+    folder = Path(root) / "explore" / "summaries"
+    out = {}
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        try:
+            record = json.loads(path.read_text())
+            out[record["claim"]] = record
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return out
+
+
 def load_counterexamples(root: Path, claims: Iterable[str] | None = None) -> list[dict]:
     """Stored counterexamples (of ``claims``, or all)."""
     folder = Path(root) / "explore"

@@ -70,8 +70,30 @@ def _laws_cell(results, *, controls: bool) -> str:
     return "<br>".join(items)
 
 
-def claims_table(verdicts: Sequence[Verdict], papers: dict[str, Paper]) -> str:
+def exploration_cell(claim, record: dict | None) -> str:
+    """The claim's explored domain: how many points agreed, and its counterexample if one was found."""
+    if claim.domain is None and record is None:
+        return '<br><span class="flag">no domain declared</span>'
+    if record is None:
+        return (f'<br><span class="muted">domain: {_esc(claim.domain.describe())}; not explored yet '
+                f"(<code>theorylab explore {_esc(claim.name)}</code>)</span>")
+    counts = record.get("counts", {})
+    total = sum(counts.values())
+    tally = ", ".join(f"{n} {state}" for state, n in counts.items() if n)
+    found = record.get("counterexample")
+    css = "fail" if found else "muted"
+    text = (f'<br><span class="{css}">explored ({_esc(record.get("profile", "?"))} profile, seed '
+            f'{_esc(record.get("seed", "?"))}): {record.get("counts", {}).get("agrees", 0)} of {total} points agree'
+            f"{f' ({_esc(tally)})' if tally else ''}</span>")
+    if found:
+        text += (f'<br><span class="fail">counterexample ({_esc(found.get("state"))}): '
+                 f'{_esc(json.dumps(found.get("overrides"), default=str))}</span>')
+    return text + f"<details><summary>explored domain</summary>{_esc(record.get('domain', ''))}</details>"
+
+
+def claims_table(verdicts: Sequence[Verdict], papers: dict[str, Paper], explorations: dict | None = None) -> str:
     """The table of every claim: statement, estimates with intervals, predictions, controls, verdict."""
+    explorations = explorations or {}
     rows = []
     for v in verdicts:
         paper = papers.get(v.claim.paper)
@@ -95,7 +117,7 @@ def claims_table(verdicts: Sequence[Verdict], papers: dict[str, Paper]) -> str:
             + (f'<br><span class="fail">against the paper, which says: {_esc(v.claim.against_paper)}</span>'
                if v.claim.against_paper else "")
             + f"<br><span class=\"muted\">source: {_esc(v.claim.source)}</span>"
-            f"{shown_in}{rationale}{runs}</td>"
+            f"{shown_in}{exploration_cell(v.claim, explorations.get(v.claim.name))}{rationale}{runs}</td>"
             f"<td>{_estimate_cell(v)}</td><td>{_laws_cell(v.predicted, controls=False)}</td>"
             f"<td>{_laws_cell(v.controls, controls=True)}</td><td>{verdict}<br>"
             f'<span class="muted">{v.seconds:.1f} s</span></td></tr>')
@@ -192,8 +214,9 @@ document.getElementById('state-filter').addEventListener('change', function (e) 
 
 
 def render(verdicts: Sequence[Verdict], papers: dict[str, Paper], figures_root: Path, *, profile: str,
-           mutation: dict | None = None) -> str:
-    """The whole page as a string (``mutation``: ``{slug: PaperMutation.to_dict()}``, optional)."""
+           mutation: dict | None = None, explorations: dict | None = None) -> str:
+    """The whole page as a string (``mutation``: ``{slug: PaperMutation.to_dict()}``; ``explorations``:
+    ``{claim name: stored exploration}``, from :func:`theorylab.domains.load_explorations`)."""
     from theorylab.forest import forest_svg
 
     counts = state_counts(verdicts)
@@ -204,7 +227,7 @@ def render(verdicts: Sequence[Verdict], papers: dict[str, Paper], figures_root: 
                         f'<p>{_esc(paper.citation)} '
                         f'{f"<a href={chr(34)}{_esc(paper.url)}{chr(34)}>{_esc(paper.url)}</a>" if paper.url else ""}</p>'
                         f'<p class="summary">{_esc(_summary_text(state_counts(mine)))}</p>'
-                        + forest_svg(mine) + claims_table(mine, papers)
+                        + forest_svg(mine) + claims_table(mine, papers, explorations)
                         + mutation_section(slug, mutation) + figures_section(paper, figures_root / slug) + "</section>")
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>theorylab report</title>"
@@ -220,12 +243,14 @@ def render(verdicts: Sequence[Verdict], papers: dict[str, Paper], figures_root: 
 
 
 def write_report(verdicts: Sequence[Verdict], papers: dict[str, Paper], out_dir: Path | str,
-                 figures_root: Path | str = "figures", *, profile: str = "quick", mutation: dict | None = None) -> Path:
+                 figures_root: Path | str = "figures", *, profile: str = "quick", mutation: dict | None = None,
+                 explorations: dict | None = None) -> Path:
     """Write ``out_dir/index.html`` and return its path."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "index.html"
-    path.write_text(render(verdicts, papers, Path(figures_root), profile=profile, mutation=mutation), encoding="utf-8")
+    path.write_text(render(verdicts, papers, Path(figures_root), profile=profile, mutation=mutation,
+                                explorations=explorations), encoding="utf-8")
     return path
 
 
