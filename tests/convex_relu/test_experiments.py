@@ -62,3 +62,30 @@ def test_certificate_config_names_bad_fields():
     with pytest.raises(ConfigError) as info:
         build_config(ex.CertificateConfig, {"epsilon": 0.0})
     assert info.value.field == "epsilon"
+
+
+def test_rate_run_stops_on_its_own_relative_residual():
+    import numpy as np
+
+    from theorylab.convex_relu import experiments as ex
+
+    config = ex.ADMMConfig(n=40, features=2, samples=4, iterations=50000, record_every=10, stop_relative=1e-8)
+    trace = ex.admm_rate(config, np.random.default_rng(0))
+    tol = 0.5e-8 * trace["residual"][0]
+    met = (trace["r_primal"] <= tol) & (trace["r_dual"] <= tol)
+    assert trace.scalars["iterations_run"] < config.iterations
+    assert met[-1] and not met[:-1].any()                  # stopped at the first recorded iteration that met it
+    assert trace["residual"][-1] / trace["residual"][0] <= 1e-8
+
+
+def test_experiments_do_not_import_the_figures():
+    """One-directional imports: figures import experiments, never the reverse (issue 16, section 1)."""
+    import ast
+    import inspect
+
+    from theorylab.convex_relu import experiments as ex
+
+    tree = ast.parse(inspect.getsource(ex))
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) for alias in node.names}
+    imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert "figures" not in imported and not any("figures" in name for name in imported)

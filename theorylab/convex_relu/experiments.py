@@ -9,6 +9,9 @@
 * ``relu_gated_gap``  gated relaxation vs ReLU program on the same patterns (C8).
 * ``relu_robust_certificate``  PGD vs the robust program's per-point terms (C9).
 * ``relu_early_accuracy``  test accuracy of the net mapped from the ADMM iterate v^k, small k vs converged (C7).
+
+The figures live in :mod:`theorylab.convex_relu.figures`, which imports this module (never the
+reverse); the paper module hands them to :class:`~theorylab.claims.Paper`.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from theorylab.config import require
+from theorylab.config import memory_terms, require
 from theorylab.convex_relu import adversarial, arrangements, baseline, data, programs, scp
 from theorylab.convex_relu.admm import admm_relu, blas_iteration_seconds, select_rho
 from theorylab.convex_relu.admm import factor as admm_factor
@@ -46,6 +49,7 @@ class ADMMConfig:
     record_every: int = 10
     dense_until: int = 200
     standardize: bool = False
+    stop_relative: float = 0.0
 
     def validate(self) -> None:
         require(self.n >= 2, "n", "an integer >= 2", self.n)
@@ -63,6 +67,16 @@ class ADMMConfig:
                 f"an integer in [1, iterations = {self.iterations}]", self.record_every)
         require(self.dense_until >= 1, "dense_until", "an integer >= 1 (iterations recorded one by one)",
                 self.dense_until)
+        require(0 <= self.stop_relative < 1, "stop_relative",
+                "0 (run all iterations) or a relative residual in (0, 1) to stop at", self.stop_relative)
+
+    def memory_bytes(self) -> tuple[int, str]:
+        """Peak memory of a run: the dP x dP u-step factor (and its build), the 2P x n slack and dual
+        arrays with the n x dP pattern matrix, the cvxpy/Clarabel copy of the program (relu_admm_gap),
+        and the recorded history."""
+        d, P = self.features + 1, self.samples
+        return memory_terms(samples=8 * 3 * (d * P) ** 2, n=8 * 12 * self.n * P * (d + 2),
+                            iterations=8 * 6 * (self.dense_until + self.iterations // self.record_every + 1))
 
 
 def _admm_instance(config: ADMMConfig, rng: np.random.Generator):
@@ -74,8 +88,12 @@ def _admm_instance(config: ADMMConfig, rng: np.random.Generator):
 
 
 def _admm_trace(config: ADMMConfig, X, y, D, rho: float) -> tuple[Trace, object]:
+    tol = 0.0
+    if config.stop_relative > 0:          # stop on ADMM's own residuals, relative to the first iteration's
+        first = admm_relu(X, y, D, config.beta, rho=rho, gamma=config.gamma, max_iter=1, record_every=1)
+        tol = 0.5 * config.stop_relative * float(first.r_primal[0] + first.r_dual[0])
     result = admm_relu(X, y, D, config.beta, rho=rho, gamma=config.gamma, max_iter=config.iterations,
-                       record_every=config.record_every, dense_until=config.dense_until)
+                       record_every=config.record_every, dense_until=config.dense_until, tol=tol)
     metrics = {"objective": result.objective, "residual": result.r_primal + result.r_dual,
                "r_primal": result.r_primal, "r_dual": result.r_dual, "infeasibility": result.infeasibility}
     scalars = {"patterns": float(D.shape[1]), "admm_seconds": result.run_seconds,
@@ -84,7 +102,7 @@ def _admm_trace(config: ADMMConfig, X, y, D, rho: float) -> tuple[Trace, object]
     return Trace(result.iterations, metrics, scalars), result
 
 
-@experiment("relu_admm_gap", paper=PAPER, config=ADMMConfig, version=4)
+@experiment("relu_admm_gap", paper=PAPER, config=ADMMConfig, version=5)
 def admm_gap(config: ADMMConfig, rng: np.random.Generator) -> Trace:
     """ADMM on a sampled convex ReLU program, scored against the cvxpy/Clarabel optimum (C1).
 
@@ -116,22 +134,11 @@ def admm_gap(config: ADMMConfig, rng: np.random.Generator) -> Trace:
     return trace
 
 
-@experiment("relu_admm_rate", paper=PAPER, config=ADMMConfig, version=2)
+@experiment("relu_admm_rate", paper=PAPER, config=ADMMConfig, version=3)
 def admm_rate(config: ADMMConfig, rng: np.random.Generator) -> Trace:
     """ADMM residual history r_pri + r_dual on a sampled program for one rho (C2)."""
     X, y, D = _admm_instance(config, rng)
     return _admm_trace(config, X, y, D, config.rho)[0]
-
-
-def best_rate_runs(ctx) -> list[Trace]:
-    """Per seed, the ``relu_admm_rate`` run of the penalty chosen by ``select_rho`` from the grid."""
-    grid_values = list(ctx.config("relu_admm_rate").rho_grid)
-    grid = ctx.grid("relu_admm_rate", "rho", grid_values)              # grid[i][s]: rho i, seed s
-    best = []
-    for s in range(len(grid[0])):
-        runs = [grid[i][s] for i in range(len(grid_values))]
-        best.append(runs[select_rho([tr.t for tr in runs], [tr["residual"] for tr in runs])])
-    return best
 
 
 # --------------------------------------------------------------------------- cost per iteration (C3)
@@ -157,6 +164,13 @@ class CostConfig:
         require(self.rho > 0, "rho", "a positive ADMM penalty", self.rho)
         require(self.iterations >= 3, "iterations", "an integer >= 3 (timed iterations)", self.iterations)
         require(self.repetitions >= 1, "repetitions", "an integer >= 1", self.repetitions)
+
+    def memory_bytes(self) -> tuple[int, str]:
+        """Peak memory of a run: the dP x dP u-step factor, the 2P x n ADMM arrays and the
+        cvxpy/Clarabel program (its sparse KKT system, allowed dense fill-in), P = n / kappa or fixed."""
+        d = self.features + 1
+        P = self.fixed_samples or max(1, self.n // self.kappa)
+        return memory_terms(n=8 * (4 * (d * P) ** 2 + 12 * self.n * P * (d + 2)), iterations=8 * self.iterations)
 
 
 @experiment("relu_iteration_cost", paper=PAPER, config=CostConfig, version=3)
@@ -211,6 +225,14 @@ class Exact2DConfig:
         require(self.adam_restarts >= 1, "adam_restarts", "an integer >= 1", self.adam_restarts)
         require(self.adam_steps >= 1, "adam_steps", "an integer >= 1", self.adam_steps)
         require(self.adam_lr > 0, "adam_lr", "a positive learning rate", self.adam_lr)
+
+    def memory_bytes(self) -> tuple[int, str]:
+        """Peak memory of a run: the exact program over all 2n patterns in cvxpy/Clarabel (2n x n
+        cone constraints of width 2 per block, compiled and factored) and the Adam histories."""
+        P = 2 * self.n
+        widths = max(self.adam_widths)
+        return memory_terms(n=8 * 12 * self.n * P * 4 + 8 * 3 * (4 * P) ** 2,
+                            adam_steps=8 * self.adam_steps * 2, adam_widths=8 * 10 * widths * self.n)
 
 
 def _relative(a: float, b: float) -> float:
@@ -280,6 +302,14 @@ class AdversarialConfig:
                 and self.epsilon in self.attack_grid, "attack_grid",
                 f"non-negative attack radii including epsilon = {self.epsilon}", self.attack_grid)
         require(self.pgd_steps >= 1, "pgd_steps", "an integer >= 1", self.pgd_steps)
+
+    def memory_bytes(self) -> tuple[int, str]:
+        """Peak memory of a run: the robust program in cvxpy/Clarabel (2P blocks of n_train cone
+        constraints with an l1 term), the attacked test sets (n_test x d per radius), the PGD-trained net."""
+        d, P = self.features + 1, self.samples
+        return memory_terms(n_train=8 * 12 * self.n_train * P * (2 * d + 2) + 8 * 3 * (4 * d * P) ** 2,
+                            n_test=8 * self.n_test * (4 * d + 4 * P) * (len(self.attack_grid) + 2),
+                            adversarial_training_steps=8 * 4 * self.adversarial_training_steps)
 
 
 def _attack_curves(X, y, U, alpha, grid, steps, rng):
@@ -353,6 +383,13 @@ class CertificateConfig:
         require(self.epsilon > 0, "epsilon", "a positive l_inf radius", self.epsilon)
         require(self.pgd_steps >= 1, "pgd_steps", "an integer >= 1", self.pgd_steps)
 
+    def memory_bytes(self) -> tuple[int, str]:
+        """Peak memory of a run: the robust and the nominal program in cvxpy/Clarabel (2P blocks of
+        n_train cone constraints with an l1 term) and the PGD iterates (n_train x d)."""
+        d, P = self.features + 1, self.samples
+        return memory_terms(n_train=8 * 12 * self.n_train * P * (2 * d + 2) + 8 * 3 * (4 * d * P) ** 2,
+                            pgd_steps=8 * self.pgd_steps)
+
 
 def _certificate_excess(X, y, D, config, rng, robust_cones: bool) -> tuple[float, float]:
     solution = adversarial.robust_relu_program(X, y, D, config.beta, config.epsilon, loss="hinge",
@@ -402,6 +439,13 @@ class SCPConfig:
         require(self.fresh >= 100, "fresh", "an integer >= 100 (fresh neurons to test)", self.fresh)
         require(self.slack >= 0, "slack", "a non-negative relative slack", self.slack)
 
+    def memory_bytes(self) -> tuple[int, str]:
+        """Peak memory of a run: the fresh neurons' activations X U_fresh (n x fresh, and the dual
+        products), the sampled neurons' n x N activations and the lasso's copies."""
+        d = self.features + 1
+        return memory_terms(fresh=8 * self.fresh * (3 * self.n + d),
+                            neurons=8 * max(self.neurons) * (4 * self.n + d), n=8 * 4 * self.n * d)
+
 
 @experiment("relu_scp_violation", paper=PAPER, config=SCPConfig, version=1)
 def scp_violation(config: SCPConfig, rng: np.random.Generator) -> Trace:
@@ -438,6 +482,12 @@ class GatedConfig:
         require(self.samples >= 1, "samples", "an integer >= 1", self.samples)
         require(self.beta > 0, "beta", "a positive penalty weight", self.beta)
         require(self.loss in programs.LOSSES, "loss", f"one of {programs.LOSSES}", self.loss)
+
+    def memory_bytes(self) -> tuple[int, str]:
+        """Peak memory of a run: the ReLU and gated programs in cvxpy/Clarabel (2P blocks of n cone
+        constraints, compiled and factored)."""
+        d, P = self.features + 1, self.samples
+        return memory_terms(n=8 * 12 * self.n * P * (d + 2), samples=8 * 3 * (2 * d * P) ** 2)
 
 
 @experiment("relu_gated_gap", paper=PAPER, config=GatedConfig, version=1)
@@ -479,6 +529,14 @@ class EarlyAccuracyConfig:
         require(self.max_early >= 1, "max_early", "an integer >= 1 (last early iteration scored)", self.max_early)
         require(self.converged_iterations > self.max_early, "converged_iterations",
                 f"an integer > max_early = {self.max_early}", self.converged_iterations)
+
+    def memory_bytes(self) -> tuple[int, str]:
+        """Peak memory of a run: the dP x dP u-step factor, the 2P x n_train ADMM arrays, the test set
+        (n_test x d) with the mapped nets' activations, and the optional cvxpy reference."""
+        d, P = self.features + 1, self.samples
+        return memory_terms(samples=8 * 3 * (d * P) ** 2, n_train=8 * 12 * self.n_train * P * (d + 2),
+                            n_test=8 * self.n_test * (d + 2 * P) * 3,
+                            converged_iterations=8 * 6 * self.converged_iterations)
 
 
 def _mapped_accuracy(X, y, V, W) -> float:
@@ -524,12 +582,3 @@ def early_accuracy(config: EarlyAccuracyConfig, rng: np.random.Generator) -> Tra
         scalars["cvxpy_accuracy"] = _mapped_accuracy(X_test, y_test, reference.V, reference.W)
         scalars["admm_vs_cvxpy_rel_gap"] = float(abs(final.objective[-1] - reference.value) / reference.value)
     return Trace(np.arange(config.max_early + 1), {"accuracy": test, "train_accuracy": train}, scalars)
-
-
-# --------------------------------------------------------------------------- figures
-def make_figures(ctx, outdir) -> list:
-    """Objective gap of ADMM vs iteration, time per iteration vs n, accuracy vs attack radius,
-    and the 2-D exactness picture, from the stored runs of the claims."""
-    from theorylab.convex_relu import figures
-
-    return figures.make_all(ctx, outdir)
