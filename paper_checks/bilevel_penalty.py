@@ -39,10 +39,20 @@ FIXED_POINTS = (("p3", 0.7), ("p4", 0.3), ("p4", 1.0), ("p4", 2.0))
 
 
 # Domains searched by `theorylab explore` (the configurations each theorem covers; the claims pin the rest).
+# The ICLR reviews quote Assumptions 1-8 and Thm 1.1 / 3.2 / 3.6 / E.5 (read_file id 62023222968; card [R]).
+# Assumption 1 (small-error proximal error bound, modulus mu, for sigma < sigma_0) holds globally on the
+# quadratic P1/P2 with mu = the smallest nonzero eigenvalue of grad^2_yy g; sigma_0 is read as O(mu).
+WELL_CONDITIONED = Assume(lambda c: 2 * c["m"] <= c["dy"],
+                          "rank m <= dy / 2: A (m x dy, Gaussian) is well conditioned, so the error-bound modulus "
+                          "mu = lambda_min^+(A^T A) ~ (sqrt(dy) - sqrt(m))^2 is O(1)",
+                          "Assumption 1 (mu bounded away from 0) [R]; P2 construction [ours]")
 SIGMA_BIAS_DOMAIN = Domain("bilevel_sigma_bias", {"dx": Range(1, 3, integer=True), "dy": Range(4, 7, integer=True),
                                                   "m": Range(1, 3, integer=True)},
                            [Assume(lambda c: c["m"] < c["dy"], "rank m < dy: a solution set of dimension dy - m",
-                                   "P2 construction [ours]")])
+                                   "P2 construction [ours]"),
+                            # issue 15 exploration: dy = 4, m = 3 drew a seed with mu = 0.12 ~ sigma_max = 0.1
+                            # (slope 1.05 at the top of the grid), outside Assumption 1's sigma < sigma_0 ~ mu.
+                            WELL_CONDITIONED])
 PDL_DOMAIN = Domain("bilevel_pdl", {"sigma_ratio": Range(0.05, 0.5, log=True),
                                     "alpha_per_sigma": Range(0.25, 2.0, log=True),
                                     "inner_ratio": Range(0.02, 0.2, log=True), "alpha": Range(0.01, 0.2, log=True)},
@@ -55,6 +65,47 @@ PDL_DOMAIN = Domain("bilevel_pdl", {"sigma_ratio": Range(0.05, 0.5, log=True),
 VARIANCE_DOMAIN = Domain("bilevel_estimator_variance", {"dx": Range(1, 4, integer=True),
                                                         "dy": Range(3, 8, integer=True)})
 BOX_DOMAIN = Domain("bilevel_hypergradient", {"dx": Range(1, 3, integer=True), "dy": Range(3, 6, integer=True)})
+
+CLOSENESS_DOMAIN = Domain(
+    "bilevel_closeness",
+    {"dx": Range(1, 4, integer=True), "dy": Range(3, 8, integer=True), "m": Range(1, 4, integer=True),
+     "sigma_min": Range(1e-6, 1e-4, log=True), "sigma_max": Range(1e-2, 1e-1, log=True)},
+    [Assume(lambda c: c["m"] < c["dy"], "rank m < dy: a solution set of dimension dy - m >= 1 (multiple lower-level "
+            "solutions)", "Thm 1.1 / 3.6 allow non-unique S(x) [P]"),
+     WELL_CONDITIONED,
+     Assume(lambda c: c["sigma_max"] <= 0.1, "sigma <= sigma_0 = 0.1 (sigma small against mu ~ 1 of P1 and the "
+            "curvature of P3/P4 at the points used)", "Assumption 1 (sigma < sigma_0), Thm 1.1 [R]"),
+     Assume(lambda c: c["sigma_max"] / c["sigma_min"] >= 100, "at least two decades of sigma",
+            "measurement, not the theorem")])
+MONOTONE_DOMAIN = Domain(
+    "bilevel_closeness", {"dx": Range(1, 4, integer=True), "dy": Range(2, 8, integer=True),
+                          "m": Range(1, 7, integer=True)},
+    [Assume(lambda c: c["m"] < c["dy"], "rank m < dy", "P2 construction [ours]")])
+HYPERGRADIENT_DOMAIN = Domain(
+    "bilevel_hypergradient",
+    {"dx": Range(1, 4, integer=True), "dy": Range(3, 8, integer=True), "m": Range(1, 4, integer=True),
+     "h": Range(1e-6, 1e-4, log=True)},
+    [Assume(lambda c: c["m"] < c["dy"], "rank m < dy: S(x) is an affine set of dimension dy - m >= 1, so a "
+            "non-f-minimal solution exists", "Thm 3.2 (multiple lower-level solutions) [R]"),
+     WELL_CONDITIONED,
+     Assume(lambda c: True, "S(x) = H^+ J x + null(H) is Lipschitz in x and the lower level is unconstrained (no "
+            "active set)", "Assumptions 5-6 hold by construction on P2 [R]")])
+DEGENERATE_DOMAIN = Domain(
+    "bilevel_degenerate",
+    {"sigma": Range(1e-8, 1e-5, log=True), "x_min": Range(0.03, 0.1, log=True), "x_max": Range(0.3, 1.0, log=True)},
+    [Assume(lambda c: c["sigma"] <= 1e-3 * c["x_min"] ** 2,
+            "sigma <= 1e-3 mu at every point (sigma < sigma_0 ~ mu: the leading-order regime of Thm 3.6)",
+            "Assumption 1 / Thm 3.6 [R]; the 1e-3 keeps the O(sigma/mu) correction below the 1% constant tolerance "
+            "[D]")])
+JUMP_DOMAIN = Domain(
+    "bilevel_jump",
+    {"a": Range(0.1, 0.9), "x_fixed": Range(0.3, 2.0), "sigma_min": Range(1e-7, 1e-6, log=True),
+     "sigma_max": Range(1e-3, 1e-2, log=True)},
+    [Assume(lambda c: c["sigma_max"] <= 0.05 * 2 * c["x_fixed"] ** 2,
+            "at x_fixed the error bound holds with mu = 2 x^2 and sigma <= 0.05 mu (Assumption 1's regime)",
+            "Assumption 1, Thm 1.1 [R]"),
+     Assume(lambda c: 0 < c["a"] < 1, "0 < a < 1: S(x) = {-1, 1} off 0 and [-1, 1] at 0 (a jump as in Examples 1-2)",
+            "Examples 1-2 [R]; P8 construction [ours]")])
 
 
 def _closeness_traces(ctx):
@@ -120,7 +171,9 @@ def _random_points(problem, rng, n):
 
 def measure_c3(ctx, n_points: int = 40):
     rng = np.random.default_rng(0)
-    instances = [problems.make_p1(np.random.default_rng(1)), problems.make_p2(np.random.default_rng(1)),
+    sizes = ctx.config("bilevel_closeness")
+    instances = [problems.make_p1(np.random.default_rng(1), dx=sizes.dx, dy=sizes.dy),
+                 problems.make_p2(np.random.default_rng(1), dx=sizes.dx, dy=sizes.dy, m=sizes.m),
                  problems.CircleBilevel(), problems.PBGDToy(), problems.DegenerateBilevel()]
     min_gap, max_increase = [], []
     for problem in instances:
@@ -175,12 +228,13 @@ def measure_c9(ctx):
                                                          method="smallest KKT multiplier of an active bound")}
 
 
-def measure_c5(ctx, sigma: float = 1e-6):
-    mu, gap, grad_gap = problems.degenerate_gaps(np.geomspace(0.05, 0.5, 7), sigma)
+def measure_c5(ctx):
+    trace = ctx.runs("bilevel_degenerate", seeds=[0])[0]
+    mu, gap, grad_gap, sigma = trace.t, trace["gap_value"], trace["gap_grad"], trace.scalars["sigma"]
     return {"value_exponent": rates.estimate_from_fits([rates.fit_scaling(mu, gap / sigma)]),
             "grad_exponent": rates.estimate_from_fits([rates.fit_scaling(mu, grad_gap / sigma)]),
             "value_constant": rates.estimate_from_values(gap * mu / sigma,
-                                                         method="(psi - psi_sigma) mu / sigma over 7 points x")}
+                                                         method=f"(psi - psi_sigma) mu / sigma over {len(mu)} points x")}
 
 
 def measure_c6(ctx):
@@ -275,7 +329,7 @@ CLAIMS = [
           statement="psi - psi_sigma = Theta(sigma): slope 1 in sigma, constant "
                     "(1/2) grad_y f^T (grad^2_yy g)^+ grad_y f",
           source="Thm 1.1 / 3.6 (value closeness O(sigma/mu)) [P, B]; constant derived [D]",
-          measure=measure_c1,
+          measure=measure_c1, domain=CLOSENESS_DOMAIN, figures=("closeness",),
           predicted=[PowerLaw(1.0, tol=0.05, on="slope"), Close(0.5, rtol=0.002, on="coefficient")],
           controls=[PowerLaw(0.5, tol=0.05, on="slope", rival=SQRT_RIVAL), PowerLaw(2.0, tol=0.05, on="slope"),
                     Close(1.0, rtol=0.002, on="coefficient")],
@@ -293,7 +347,7 @@ CLAIMS = [
     Claim(paper=PAPER.slug, id="C2",
           statement="||grad psi_sigma - grad psi|| = O(sigma): slope 1 in sigma (Danskin gradient, first-order only)",
           source="Thm 3.6 (gradient closeness O(sigma/mu^3)) [P, B]",
-          measure=measure_c2,
+          measure=measure_c2, domain=CLOSENESS_DOMAIN, figures=("closeness",),
           predicted=PowerLaw(1.0, tol=0.05),
           controls=[PowerLaw(0.5, tol=0.05, rival=SQRT_RIVAL), PowerLaw(2.0, tol=0.05)],
           rationale="Same 10 cases and sigma grid as C1; grad psi_sigma is the Danskin formula with z = a "
@@ -305,14 +359,16 @@ CLAIMS = [
     Claim(paper=PAPER.slug, id="C3",
           statement="psi_sigma <= psi, and psi_sigma is non-increasing in sigma",
           source="elementary consequence of the min-form of psi_sigma [D]",
-          measure=measure_c3,
+          measure=measure_c3, domain=MONOTONE_DOMAIN,
           predicted=[Bound(lower=0.0, on="min_gap", label="min (psi - psi_sigma)/sigma"),
                      Bound(upper=0.0, on="max_increase", label="max d psi_sigma / d sigma")],
           controls=[Bound(upper=-1e-12, on="min_gap", label="psi_sigma > psi somewhere (beyond round-off)",
                           rival="Thm 1.1 read alone: |psi_sigma - psi| = O(sigma/mu) is two-sided and allows "
                                 "psi_sigma above psi"),
                     Bound(lower=1e-12, on="max_increase", label="psi_sigma increasing somewhere")],
-          rationale="200 random (x, sigma_1 < sigma_2) over P1-P5 (seeded), sigma log-uniform in [1e-4, 1]. Both "
+          rationale="200 random (x, sigma_1 < sigma_2) over P1-P5 (seeded), sigma log-uniform in [1e-4, 1]; the "
+                    "sizes dx, dy (and m of P2) are bilevel_closeness's (profile 3, 6, 2), so that the domain can vary "
+                    "them. Both "
                     "statements are exact inequalities, so the bounds are at 0 with no slack. The controls are their "
                     "negations beyond round-off (1e-12): a penalty that overshoots psi (the nearest rival: the "
                     "two-sided O(sigma) closeness of Thm 1.1 allows it), or grows with sigma. The interval is the "
@@ -327,7 +383,7 @@ CLAIMS = [
           statement="The multi-solution hypergradient grad_x f - grad^2_xy g (grad^2_yy g)^+ grad_y f at the "
                     "f-minimal y* equals grad psi; at another y in S(x) it does not",
           source="Thm 3.2 (explicit form from [B], unconstrained lower level)",
-          measure=measure_c4,
+          measure=measure_c4, domain=HYPERGRADIENT_DOMAIN,
           predicted=[Bound(upper=-6.0, on="f_minimal", label="max log10 rel. error at y*"),
                      Bound(lower=-2.0, on="other_solution", label="min log10 rel. error at y != y*")],
           controls=[Bound(upper=-6.0, on="other_solution", label="any y in S(x) works",
@@ -347,7 +403,7 @@ CLAIMS = [
           statement="Degenerate family (mu = x^2 -> 0): value gap ~ sigma/(2 mu), gradient gap ~ sigma/mu^{3/2}; "
                     "closeness is not uniform in x",
           source="Thm 3.6 bounds O(sigma/mu), O(sigma/mu^3) [P, B]; exponents on P5 derived [D]",
-          measure=measure_c5,
+          measure=measure_c5, domain=DEGENERATE_DOMAIN, figures=("degenerate_and_bias",),
           predicted=[Scaling(-1.0, tol=0.05, parameter="mu", on="value_exponent"),
                      Scaling(-1.5, tol=0.05, parameter="mu", on="grad_exponent"),
                      Close(0.5, rtol=0.01, on="value_constant")],
@@ -356,7 +412,8 @@ CLAIMS = [
                     Scaling(-3.0, tol=0.05, parameter="mu", on="grad_exponent",
                             rival="Thm 3.6's O(sigma/mu^3) read as tight"),
                     Scaling(0.0, tol=0.05, parameter="mu", on="value_exponent")],
-          rationale="P5 at sigma = 1e-6 and x in geomspace(0.05, 0.5, 7), i.e. mu from 2.5e-3 to 0.25, so "
+          rationale="P5 (experiment bilevel_degenerate, quick profile) at sigma = 1e-6 and x in geomspace(0.05, 0.5, "
+                    "7), i.e. mu from 2.5e-3 to 0.25, so "
                     "sigma/mu <= 4e-4 and the exact gaps sigma/(2(sigma + mu)), x sigma/(sigma + mu)^2 are within "
                     "0.1% of their leading terms. Deterministic: the interval is the fit's standard error. tol "
                     "0.05 on the exponents. Rivals: mu^-1/2 (the sqrt(sigma/mu) bound from quadratic growth) for the "
@@ -366,7 +423,7 @@ CLAIMS = [
     Claim(paper=PAPER.slug, id="C6",
           statement="A stationary point of psi_sigma is Theta(sigma)-stationary for psi: ||grad psi|| ~ sigma",
           source="consequence of the gradient closeness, why sigma = O(eps) [P, D]",
-          measure=measure_c6, domain=SIGMA_BIAS_DOMAIN,
+          measure=measure_c6, domain=SIGMA_BIAS_DOMAIN, figures=("degenerate_and_bias",),
           predicted=PowerLaw(1.0, tol=0.05),
           controls=[PowerLaw(0.5, tol=0.05, rival=SQRT_RIVAL + "; then sigma = O(eps^2) would be needed"),
                     PowerLaw(0.0, tol=0.05), PowerLaw(2.0, tol=0.05)],
@@ -383,7 +440,7 @@ CLAIMS = [
                     "gives eps^-2",
           source="deterministic oracle complexity O(eps^-3) (arXiv abstract) [P]; step proportional to sigma, "
                  "warm-started inner loops and the plateau instance are our reconstruction [M]",
-          measure=measure_c7, domain=PDL_DOMAIN,
+          measure=measure_c7, domain=PDL_DOMAIN, figures=("complexity",),
           predicted=[PowerLaw(3.0, tol=0.15, on="outer"), PowerLaw(3.0, tol=0.15, on="total"),
                      PowerLaw(2.0, tol=0.15, on="constant_step"),
                      Bound(upper=0.1, on="gradient_error", label="max ||G_k - grad psi_sigma|| / eps")],
@@ -420,7 +477,7 @@ CLAIMS = [
                     "sigma -> 0 (batch for noise eps at sigma ~ eps: eps^-2); with independent samples it grows like "
                     "sigma^-2 (batch eps^-4)",
           source="mechanism behind the eps^-7 -> eps^-5 improvement under mean-squared smoothness (our reading [M, D])",
-          measure=measure_c8, domain=VARIANCE_DOMAIN,
+          measure=measure_c8, domain=VARIANCE_DOMAIN, figures=("estimator_variance",),
           predicted=[PowerLaw(0.0, tol=0.2, on="shared"), PowerLaw(-2.0, tol=0.2, on="independent"),
                      PowerLaw(2.0, tol=0.2, on="batch_shared"), PowerLaw(4.0, tol=0.2, on="batch_independent")],
           controls=[PowerLaw(-1.0, tol=0.2, on="shared",
@@ -498,7 +555,7 @@ CLAIMS = [
                     "|grad psi_sigma - grad psi| grows like sigma^-1/2; at a fixed x != 0 the gap is O(sigma)",
           source="Examples 1-2 (lim grad psi_sigma != grad psi when the solution set changes discontinuously) "
                  "[R]; our instance reconstructs the reviewers' description, exponents derived [D]",
-          measure=measure_c11,
+          measure=measure_c11, domain=JUMP_DOMAIN,
           predicted=[PowerLaw(0.0, tol=0.05, on="value_near"), PowerLaw(-0.5, tol=0.05, on="grad_near"),
                      PowerLaw(1.0, tol=0.05, on="value_fixed")],
           controls=[PowerLaw(1.0, tol=0.05, on="value_near",
