@@ -177,6 +177,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument("--only", nargs="*", choices=DOMAINS, help="benchmark only these domains")
     parser.add_argument("--skip-check", action="store_true", help="do not time the whole `theorylab check`")
+    parser.add_argument("--speed", action="store_true",
+                        help="also run the long solver races (e.g. convex_relu's time-to-1e-6 table; ~40 min)")
     parser.add_argument("--out", default=str(Path(__file__).with_name("RESULTS.md")))
     args = parser.parse_args(argv)
 
@@ -196,6 +198,8 @@ def main(argv: list[str] | None = None) -> int:
         rows = module.timings()
         all_rows += rows
         lines += [f"## Kernels: {domain}", ""] + kernel_section(rows, triad)
+        if args.speed and hasattr(module, "speed_section"):
+            lines += module.speed_section()
         peers += getattr(module, "peers", list)()
         series += getattr(module, "scaling", list)()
     lines += ["## Targets", ""] + targets_section(all_rows, triad)
