@@ -23,7 +23,21 @@ KNOWN_FINDINGS = {
                            "ends before the rate sets in (docs/papers/last_iterate_sgd.md, Exploration)",
     "last_iterate_sgd:C3": "at d = 1 the 100-replica gap is too noisy to decide (a precision limit; "
                            "docs/papers/last_iterate_sgd.md, Exploration)",
+    "rmt_batch_size_lr:C8": "near-degenerate bottom eigenvalues (gap 0.0004-0.003): the perturbative coefficient "
+                            "is not reached by B = 8192 (a precision limit; docs/papers/rmt_batch_size_lr.md, "
+                            "Exploration)",
+    "convex_relu_admm:C5": "the gain over PGD training sits at its bound off the profile split (per split -0.015 "
+                           "to 0.0225): inconclusive; already a finding against the paper "
+                           "(docs/papers/convex_relu_admm.md, Exploration)",
+    "convex_relu_admm:C6": "per-seed slopes spread -0.71 to -1.54 when n is close to N: the 1/N rate is "
+                           "asymptotic (docs/papers/convex_relu_admm.md, Exploration)",
+    "convex_relu_admm:C7": "at curvature 0.3-0.5 with 8-12 features a linear classifier is within 0.02 of the "
+                           "net: the rival is not rejected (docs/papers/convex_relu_admm.md, Exploration)",
 }
+
+#: Points per claim in the default run, where a point costs much more than the claim's neighbours (a
+#: timing claim re-times Clarabel at every point); ``-m slow`` explores 6 points of every claim.
+CI_POINTS = {"convex_relu_admm:C3": 1}
 
 
 def run_exploration(claim, store_root, examples):
@@ -40,7 +54,7 @@ def run_exploration(claim, store_root, examples):
 
 @pytest.mark.parametrize("claim", EXPLORED, ids=[c.name for c in EXPLORED])
 def test_drawn_configurations_agree(claim, tmp_path):
-    check_exploration(claim, tmp_path, examples=2)
+    check_exploration(claim, tmp_path, examples=CI_POINTS.get(claim.name, 2))
 
 
 def check_exploration(claim, tmp_path, examples):
