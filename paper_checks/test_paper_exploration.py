@@ -33,6 +33,12 @@ KNOWN_FINDINGS = {
                            "asymptotic (docs/papers/convex_relu_admm.md, Exploration)",
     "convex_relu_admm:C7": "at curvature 0.3-0.5 with 8-12 features a linear classifier is within 0.02 of the "
                            "net: the rival is not rejected (docs/papers/convex_relu_admm.md, Exploration)",
+    "matrix_sensing_overparam:C3c": "at kappa close to 1 the alpha range spans only a factor 2, so per-seed "
+                                    "exponents scatter by +-0.3 and the interval grazes the band edge (a precision "
+                                    "limit; docs/papers/matrix_sensing_overparam.md, Exploration)",
+    "subgm_sign_rip:C9": "the advantage over the l1 minimizer holds everywhere, but the absolute 1e-5 floor of "
+                         "SubGM was set at kappa = 2: one seed in five ends at 2e-5 to 7e-5 elsewhere "
+                         "(docs/papers/subgm_sign_rip.md, Exploration)",
 }
 
 #: Points per claim in the default run, where a point costs much more than the claim's neighbours (a

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from theorylab.config import require
+from theorylab.config import memory_terms, require
 from theorylab.registry import experiment
 from theorylab.sensing import algorithms, problems
 from theorylab.sensing.operators import gaussian_operator
@@ -61,6 +61,14 @@ class SensingConfig:
         require(self.kappa >= 1, "kappa", "a condition number >= 1", self.kappa)
         require(self.m >= 0, "m", "an integer >= 0 (0 = population operator)", self.m)
         require(self.err_stop >= 0, "err_stop", "a number >= 0", self.err_stop)
+
+    def memory_bytes(self) -> tuple[int, str]:
+        """Peak memory of a run: the ``err`` and ``loss`` series and the index (T + 1 points each,
+        twice: the Trace and the stored copy),
+        the Gaussian operator (``m x n^2``, about three copies while it is drawn and symmetrized)
+        and the ``n x n`` / ``n x k`` matrices of an iteration (a dozen of them)."""
+        return memory_terms(T=6 * 8 * (self.T + 1), m=3 * 8 * self.m * self.n * self.n,
+                            n=12 * 8 * self.n * max(self.n, self.k))
 
 
 @dataclass(frozen=True)
@@ -155,77 +163,3 @@ def asym_gd(config: AsymmetricConfig, rng: np.random.Generator) -> Trace:
                                      err_stop=config.err_stop, one_step_tau=config.one_step_tau or None, r=config.r)
     trace.scalars.update(initial_scalars(config, M_star, F0, G0))
     return trace
-
-
-def make_figures(ctx, outdir) -> list:
-    """Error curves (symmetric / asymmetric, k = r / k > r), rate vs alpha, one-step vs plain GD."""
-    return _figure_error_curves(ctx, outdir) + _figure_rate_vs_alpha(ctx, outdir) + _figure_one_step(ctx, outdir)
-
-
-def _figure_error_curves(ctx, outdir) -> list:
-    from theorylab import plotting
-    from theorylab.trace import stack
-
-    fig, axes = plotting.figure(ncols=2)
-    left, right = axes[0]
-    sym = ctx.config("sensing_sym_gd")
-    for k, label in ((sym.r, f"k = r = {sym.r} (exact)"), (sym.k, f"k = {sym.k} > r (over-param.)")):
-        t, err = stack(ctx.runs("sensing_sym_gd", k=k), "err")
-        plotting.band(left, t[1:], err[:, 1:], label=label, stopped_below=True)
-    t_ref = np.array([2e2, float(sym.T)])
-    left.plot(t_ref, np.sqrt(sym.k - sym.r) / (2 * sym.eta) / t_ref, "k--", linewidth=1, label="sqrt(k-r)/(2 eta t)")
-    left.set(xscale="log", yscale="log", ylim=(1e-12, 10), xlabel="iteration t", ylabel="||X X^T - M*||_F",
-             title="symmetric GD: 1/t when k > r")
-    left.legend()
-    asym = ctx.config("sensing_asym_gd")
-    for k, alpha in ((asym.r, 0.2), (asym.k, 0.1), (asym.k, 0.2), (asym.k, 0.4)):
-        t, err = stack(ctx.runs("sensing_asym_gd", k=k, alpha=alpha), "err")
-        plotting.band(right, t, err, label=f"k = {k}, alpha = {alpha}", stopped_below=True)
-    right.set(yscale="log", ylim=(1e-12, 10), xlabel="iteration t", ylabel="||F G^T - M*||_F",
-              title="asymmetric GD: linear, rate ~ alpha^2 when k > r")
-    right.ticklabel_format(axis="x", style="sci", scilimits=(0, 0))
-    right.legend()
-    return plotting.save(fig, outdir, "error_vs_iteration")
-
-
-def _figure_rate_vs_alpha(ctx, outdir) -> list:
-    from theorylab import plotting, rates
-
-    fig, axes = plotting.figure()
-    ax = axes[0][0]
-    alphas = np.array([0.05, 0.1, 0.2, 0.4])
-    asym = ctx.config("sensing_asym_gd")
-    for label, overrides in ((f"plain GD, k = {asym.k}", {}), (f"one-step fix, k = {asym.k}", {"one_step_tau": 1e-4}),
-                             (f"plain GD, k = r = {asym.r}", {"k": asym.r, "T": 3000})):
-        grid = ctx.grid("sensing_asym_gd", "alpha", alphas, seeds=5, **overrides)
-        fitted = np.array([[-rates.fit_geometric(tr.t, tr["err"], window=(tr.scalars["trigger_t"] + 20, None)
-                                                 if tr.scalars["trigger_t"] >= 0 else None).value for tr in runs]
-                           for runs in grid])
-        plotting.band(ax, alphas, fitted.T, label=label)
-    ax.plot(alphas, 0.06 * alphas ** 2, "k--", linewidth=1, label="slope 2 (alpha^2)")
-    exact = -np.log(1 - asym.eta * problems.spectrum(asym.r, asym.kappa)[-1])
-    ax.axhline(exact, color="0.5", linestyle=":", linewidth=1, label="log(1 - eta sigma_r) (exact param.)")
-    ax.set(xscale="log", yscale="log", xlabel="initialization scale alpha", ylabel="|log-rate| per iteration",
-           title="asymmetric GD: rate vs alpha (median, 10-90% of 5 seeds)")
-    ax.set_xticks(alphas, [f"{a:g}" for a in alphas])
-    ax.minorticks_off()
-    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 0.08))
-    return plotting.save(fig, outdir, "rate_vs_alpha")
-
-
-def _figure_one_step(ctx, outdir) -> list:
-    from theorylab import plotting
-    from theorylab.trace import stack
-
-    fig, axes = plotting.figure()
-    ax = axes[0][0]
-    for alpha in (0.05, 0.2):
-        for tau, style in ((0.0, "-"), (1e-4, "--")):
-            t, err = stack(ctx.runs("sensing_asym_gd", alpha=alpha, one_step_tau=tau, seeds=5), "err")
-            name = "one-step fix" if tau else "plain GD"
-            plotting.band(ax, t, err, label=f"{name}, alpha = {alpha}", stopped_below=True)
-            ax.lines[-1].set_linestyle(style)
-    ax.set(yscale="log", xscale="log", ylim=(1e-12, 10), xlabel="iteration t", ylabel="||F G^T - M*||_F",
-           title="one-step modification (derived variant) vs plain GD")
-    ax.legend()
-    return plotting.save(fig, outdir, "one_step_vs_plain")

@@ -14,12 +14,11 @@ step sizes share ``A``, ``X*``, the outlier positions and the initial direction
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from theorylab import rates
-from theorylab.config import require
+from theorylab.config import memory_terms, require
 from theorylab.registry import experiment
 from theorylab.sensing.sign_rip import monte_carlo_sign_rip
 from theorylab.sensing.subgm import convex_l1_psd, geometric_steps, l1_loss, l2_gd, robust_instance, subgm
@@ -51,6 +50,14 @@ class RobustSensingConfig:
         require(self.outlier_std >= 0.0, "outlier_std", "a standard deviation >= 0", self.outlier_std)
         require(self.nu >= 0.0, "nu", "a noise level >= 0", self.nu)
 
+    def _instance_terms(self) -> dict:
+        """Bytes of one instance: ``A`` (``m x d^2``, with its raw draw: two copies) and the m-vectors."""
+        return {"m": 2 * 8 * self.m * self.d * self.d + 8 * 8 * self.m, "d": 8 * 8 * self.d * self.d}
+
+    def memory_bytes(self) -> tuple[int, str]:
+        """Peak memory of building an instance: ``A`` and the noise vectors."""
+        return memory_terms(**self._instance_terms())
+
     def instance(self, rng: np.random.Generator):
         return robust_instance(rng, d=self.d, r=self.r, m=self.m, kappa=self.kappa, p=self.p,
                                outlier_std=self.outlier_std, nu=self.nu)
@@ -80,6 +87,11 @@ class SubGMConfig(RobustSensingConfig):
         require(self.eta0 > 0.0, "eta0", "an initial step size > 0", self.eta0)
         require(0.0 < self.rho <= 1.0, "rho", "a step decay factor in (0, 1]", self.rho)
 
+    def memory_bytes(self) -> tuple[int, str]:
+        """Peak memory of a run: the instance (``A`` is ``m x d^2``) and the step, ``err`` and ``loss``
+        series and the index (T + 1 points each, the last three twice: the Trace and the stored copy)."""
+        return memory_terms(T=7 * 8 * (self.T + 1), **self._instance_terms())
+
 
 @dataclass(frozen=True)
 class L2GDConfig(RobustSensingConfig):
@@ -94,6 +106,11 @@ class L2GDConfig(RobustSensingConfig):
         super().validate()
         _validate_width(self)
         require(self.eta > 0.0, "eta", "a step size > 0", self.eta)
+
+    def memory_bytes(self) -> tuple[int, str]:
+        """Peak memory of a run: the instance (``A`` is ``m x d^2``) and the step, ``err`` and ``loss``
+        series and the index (T + 1 points each, the last three twice: the Trace and the stored copy)."""
+        return memory_terms(T=7 * 8 * (self.T + 1), **self._instance_terms())
 
 
 def _descent_trace(trace: Trace) -> Trace:
@@ -139,6 +156,15 @@ class ConvexL1Config(RobustSensingConfig):
         super().validate()
         require(self.solver in ("CLARABEL", "SCS"), "solver", "a cvxpy conic solver: CLARABEL or SCS", self.solver)
 
+    def memory_bytes(self) -> tuple[int, str]:
+        """Peak memory of a solve: the instance, and the conic program (cvxpy's copy of ``A`` in sparse
+        form, about three times its dense size, plus the solver's factorization of the PSD block,
+        taken as ``(d^2)^2`` doubles)."""
+        terms = self._instance_terms()
+        terms["m"] += 3 * 8 * self.m * self.d * self.d
+        terms["d"] += 8 * self.d ** 4
+        return memory_terms(**terms)
+
 
 @experiment("subgm_convex_l1", paper=PAPER, config=ConvexL1Config)
 def subgm_convex_l1(config: ConvexL1Config, rng: np.random.Generator) -> Trace:
@@ -180,6 +206,12 @@ class SignRIPConfig:
         require(self.nu >= 0.0, "nu", "a noise level >= 0", self.nu)
         require(self.chunk >= 1, "chunk", "a batch size >= 1", self.chunk)
 
+    def memory_bytes(self) -> tuple[int, str]:
+        """Peak memory of a run: one batch of ``min(chunk, m)`` measurements (``A`` and the noise),
+        drawn and summed a batch at a time, so ``m`` itself costs no memory."""
+        return memory_terms(chunk=2 * 8 * min(self.chunk, self.m) * (self.d * self.d + 4),
+                            d=8 * 8 * self.d * self.d)
+
 
 @experiment("subgm_sign_rip_mc", paper=PAPER, config=SignRIPConfig)
 def subgm_sign_rip_mc(config: SignRIPConfig, rng: np.random.Generator) -> Trace:
@@ -217,6 +249,10 @@ class UniformSignRIPConfig:
         require(0.0 <= self.p < 1.0, "p", "a corruption probability in [0, 1)", self.p)
         require(self.outlier_std >= 0.0, "outlier_std", "a standard deviation >= 0", self.outlier_std)
         require(self.nu >= 0.0, "nu", "a noise level >= 0", self.nu)
+
+    def memory_bytes(self) -> tuple[int, str]:
+        """Peak memory of a run: the operator ``A`` (``m x d^2``, drawn at once) and its noise vectors."""
+        return memory_terms(m=8 * self.m * (self.d * self.d + 4), d=8 * 8 * self.d * self.d)
 
 
 def uniform_sign_rip(config: UniformSignRIPConfig, rng: np.random.Generator, scaling=None) -> Trace:
@@ -288,166 +324,3 @@ def tracking_log_rate(trace: Trace, window: tuple[float, float]) -> float:
 def noise_floor(trace: Trace, last: int = 500) -> float:
     """Minimum relative error over the last ``last`` iterations (the floor under dense noise)."""
     return float(np.min(trace["err"][-last:]))
-
-
-# -- figures ----------------------------------------------------------------------------------
-FIG_RANKS_ALPHAS = (1e-6, 1.0)
-FIG_P = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
-FIG_L2_ETA = 1e-2
-FIG_NUS = (1e-3, 1e-2, 1e-1)
-FIG_NU_MID = 1e-2
-FIG_SAMPLES = (750, 1500, 3000)
-FIG_ALPHAS = (1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6)
-FIG_X_NORMS = (0.03, 0.1, 0.3, 1.0, 3.0)
-FIG_MC_SAMPLES = 20000
-
-
-def _figure_error_curves(ctx, outdir: Path) -> list[Path]:
-    from theorylab import plotting
-
-    config = ctx.config("subgm_recovery")
-    ranks = (config.r, 2 * config.r, config.d)
-    p = 0.3
-    fig, axes = plotting.figure(ncols=2, sharey=True)
-    for ax, alpha in zip(axes[0], FIG_RANKS_ALPHAS):
-        groups = ctx.run_many([("subgm_recovery", {"p": p, "rank": k, "alpha": alpha}) for k in ranks])
-        for k, traces in zip(ranks, groups):
-            minima = [block_minima(trace) for trace in traces]
-            t = minima[0][0]
-            plotting.band(ax, t, np.array([err for _, err in minima]),
-                          label=f"r' = {k}" + (" (= r)" if k == config.r else ""))
-        eta = config.eta0 * config.rho ** t
-        ax.plot(t, eta, color="0.4", linestyle="--", linewidth=1.0, label="step size eta_t")
-        ax.set_yscale("log")
-        ax.set_xlabel("iteration t")
-        ax.set_title(f"alpha = {alpha:g}")
-    axes[0][0].set_ylabel(f"relative error (min over {BLOCK} its)")
-    axes[0][0].legend(loc="lower left")
-    fig.suptitle(f"SubGM with {int(p * 100)}% outliers, d = {config.d}, r = {config.r}, m = {config.m}, "
-                 f"eta_t = {config.eta0:g} * {config.rho:g}^t (median and 10-90% over seeds)", fontsize=9.5)
-    return plotting.save(fig, outdir, "error_vs_iteration")
-
-
-def _figure_outliers(ctx, outdir: Path) -> list[Path]:
-    from theorylab import plotting
-
-    config = ctx.config("subgm_recovery")
-    sub = ctx.run_many([("subgm_recovery", {"p": p, "rank": config.d}) for p in FIG_P])
-    seeds = len(sub[0])
-    l2 = ctx.run_many([("subgm_l2_gd", {"p": p, "rank": config.d, "alpha": config.alpha, "eta": FIG_L2_ETA})
-                       for p in FIG_P], seeds=seeds)
-    fig, axes = plotting.figure()
-    ax = axes[0][0]
-    finals = np.array([[t.scalars["final_err"] for t in group] for group in sub]).T
-    plotting.band(ax, np.array(FIG_P), finals, label="SubGM (l1), final error")
-    best = np.array([[t.scalars["best_err"] for t in group] for group in l2]).T
-    plotting.band(ax, np.array(FIG_P), best, label=f"GD on l2 (eta = {FIG_L2_ETA:g}), best error")
-    ax.set_yscale("log")
-    ax.set_xlabel("outlier probability p  (outliers ~ N(0, 100^2))")
-    ax.set_ylabel("relative error")
-    ax.set_title(f"Robustness to outliers, r' = d = {config.d}, alpha = {config.alpha:g}")
-    ax.legend(loc="center right")
-    return plotting.save(fig, outdir, "outlier_sweep")
-
-
-def _figure_noise(ctx, outdir: Path) -> list[Path]:
-    from theorylab import plotting
-
-    config = ctx.config("subgm_recovery")
-    ranks = (config.r, config.d)
-    fig, axes = plotting.figure(ncols=2)
-    ax = axes[0][0]
-    nus = np.array(FIG_NUS)
-    for k, marker, size in zip(ranks, ("o", "x"), (7, 6)):
-        groups = ctx.run_many([("subgm_recovery", {"p": 0.0, "nu": nu, "rank": k}) for nu in FIG_NUS])
-        floors = np.array([[noise_floor(t) for t in group] for group in groups]).T
-        plotting.band(ax, nus, floors, label=f"r' = {k}")
-        ax.lines[-1].set(marker=marker, markersize=size, markerfacecolor="none")
-    ax.plot(nus, nus * np.sqrt(config.d * config.r / config.m), color="0.4", linestyle="--", linewidth=1.0,
-            label="nu sqrt(dr/m) (slope 1)")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("noise level nu")
-    ax.set_ylabel("error floor (min over last 500 its)")
-    ax.set_title(f"floor vs nu, m = {config.m} (r' = 2 and 10 overlap)")
-    ax.legend(loc="upper left")
-
-    ax = axes[0][1]
-    ms = np.array(FIG_SAMPLES)
-    groups = ctx.run_many([("subgm_recovery", {"p": 0.0, "nu": FIG_NU_MID, "rank": config.d, "m": m})
-                           for m in FIG_SAMPLES])
-    floors = np.array([[noise_floor(t) for t in group] for group in groups]).T
-    plotting.band(ax, ms, floors, label=f"r' = {config.d}, nu = {FIG_NU_MID:g}")
-    ax.lines[-1].set(marker="x", markersize=6)
-    ax.plot(ms, FIG_NU_MID * np.sqrt(config.d * config.r / ms), color="0.4", linestyle="--", linewidth=1.0,
-            label="nu sqrt(dr/m) (slope -1/2, inferred)")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("number of measurements m")
-    ax.set_title("floor vs m")
-    ax.legend(loc="upper right")
-    fig.suptitle(f"Dense Gaussian noise (p = 0), d = {config.d}, r = {config.r}: median and 10-90% over seeds",
-                 fontsize=9.5)
-    return plotting.save(fig, outdir, "noise_floor")
-
-
-def _figure_alpha(ctx, outdir: Path) -> list[Path]:
-    from theorylab import plotting
-
-    config = ctx.config("subgm_recovery")
-    alphas = np.array(FIG_ALPHAS)
-    fig, axes = plotting.figure()
-    ax = axes[0][0]
-    for k in (config.r, config.d):
-        for p, style in ((0.0, "-"), (0.3, "--")):
-            groups = ctx.run_many([("subgm_recovery", {"p": p, "rank": k, "alpha": a}) for a in FIG_ALPHAS])
-            finals = np.array([[t.scalars["final_err"] for t in group] for group in groups]).T
-            plotting.band(ax, alphas, finals, label=f"r' = {k}, p = {p:g}")
-            ax.lines[-1].set(linestyle=style, marker="o", markersize=3)
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("initialization scale alpha")
-    ax.set_ylabel(f"final error (min over last {FINAL_WINDOW} its)")
-    ax.set_title(f"Over-parameterized accuracy is set by alpha (d = {config.d}, m = {config.m})")
-    ax.legend(loc="upper left")
-    return plotting.save(fig, outdir, "final_error_vs_alpha")
-
-
-def _figure_sign_rip(ctx, outdir: Path) -> list[Path]:
-    from theorylab import plotting
-    from theorylab.sensing.sign_rip import scaling_function
-
-    norms = np.array(FIG_X_NORMS)
-    dense = np.logspace(np.log10(norms[0]), np.log10(norms[-1]), 200)
-    models = (("noiseless", {"p": 0.0, "nu": 0.0}),
-              ("outliers p = 0.4, N(0, 1)", {"p": 0.4, "outlier_std": 1.0, "nu": 0.0}),
-              ("Gaussian nu = 0.5", {"p": 0.0, "nu": 0.5}))
-    fig, axes = plotting.figure()
-    ax = axes[0][0]
-    for label, noise in models:
-        requests = [("subgm_sign_rip_mc", {**noise, "x_norm": x, "m": FIG_MC_SAMPLES}) for x in FIG_X_NORMS]
-        groups = ctx.run_many(requests, seeds=3)
-        inner = np.array([[t["inner"][0] for t in group] for group in groups]).T
-        phi = [scaling_function(x, p=noise["p"], outlier_std=noise.get("outlier_std", 0.0), nu=noise["nu"])
-               for x in dense]
-        (line,) = ax.plot(dense, phi, label=label)
-        ax.plot(norms, np.median(inner, axis=0), "o", color=line.get_color(), markersize=5, markerfacecolor="none")
-    ax.plot([], [], "o", color="0.3", markerfacecolor="none", label=f"Monte Carlo, m = {FIG_MC_SAMPLES:g}")
-    ax.set_xscale("log")
-    ax.set_xlabel("||X||_F")
-    ax.set_ylabel("phi(X) (lines) and <Q, X/||X||_F> (circles)")
-    ax.set_ylim(0, 1.2)
-    ax.set_title("Sign-RIP: E Q(X) = phi(X) X / ||X||_F, Gaussian A_i")
-    ax.legend(loc="upper left", ncol=2, fontsize=7.5)
-    return plotting.save(fig, outdir, "sign_rip_scaling")
-
-
-def make_figures(ctx, outdir) -> list[Path]:
-    """Error vs iteration for several r' and alpha, the outlier sweep against l2 GD, the noise
-    floor against nu and m, the final error against alpha, and phi against Monte Carlo, from
-    stored runs of the context's profile."""
-    outdir = Path(outdir)
-    paths: list[Path] = []
-    for draw in (_figure_error_curves, _figure_outliers, _figure_noise, _figure_alpha, _figure_sign_rip):
-        paths += draw(ctx, outdir)
-    return paths
