@@ -136,3 +136,22 @@ def test_circle_golden_angles_match_mpmath_to_1e13():
     for j in range(len(X)):
         s, t = mp_kernels(x0[0], X[j], 4, 0.1)
         assert abs(sigma[0, j] - s) < 1e-13 and abs(theta[0, j] - t) < 1e-13
+
+
+@pytest.mark.parametrize("depth", [1, 2, 3, 5])
+@pytest.mark.parametrize("beta", [0.0, 0.1, 1.0])
+def test_fused_kernel_matches_the_numpy_reference(depth, beta):
+    """The one-pass Numba recursion and the layer-by-layer NumPy one agree to a few ulps, both call forms."""
+    rng = np.random.default_rng(depth)
+    X = np.vstack([rng.standard_normal((15, 3)), np.zeros((1, 3))])
+    X = np.vstack([X, X[:3], -2 * X[3:5]])              # repeated, antipodal, zero and off-sphere rows
+    Y = rng.standard_normal((7, 3))
+    for args in ((X,), (X, Y), (X, X.copy())):
+        fast = analytic.limit_kernels(*args, depth=depth, beta=beta)
+        slow = analytic.limit_kernels_reference(*args, depth=depth, beta=beta)
+        for a, b in zip(fast, slow):
+            scale = max(np.abs(b).max(), 1e-300)
+            np.testing.assert_allclose(a, b, rtol=0, atol=1e-14 * scale)
+    sigma, theta = analytic.limit_kernels(X, depth=depth, beta=beta)
+    np.testing.assert_array_equal(theta, theta.T)
+    np.testing.assert_array_equal(sigma, sigma.T)

@@ -30,14 +30,30 @@ def test_single_input_sampler_matches_the_full_network_in_distribution():
     x = np.array([0.6, -0.8])
     rng = np.random.default_rng(1)
     full = np.array([mlp.forward(mlp.init_mlp(rng, 2, 6, 3, 0.3), x[None])[0] for _ in range(6000)])
-    fast = sampling.single_input_outputs(np.random.default_rng(2), x, width=6, depth=3, beta=0.3, samples=60000)
+    fast = sampling.single_input_outputs(np.random.default_rng(2), x, width=6, depth=3, beta=0.3, samples=30000)
     sigma = analytic.nngp(x[None], depth=3, beta=0.3)[0, 0]
     assert np.mean(full**2) / sigma == pytest.approx(1.0, abs=0.06)
     assert np.mean(fast**2) / sigma == pytest.approx(1.0, abs=0.02)
-    # Width 6, depth 3: a clearly non-Gaussian output; the two kurtoses agree within Monte Carlo error.
-    k_full, k_fast = sampling.excess_kurtosis(full), sampling.excess_kurtosis(fast)
-    assert k_fast > 1.0
-    assert k_full == pytest.approx(k_fast, abs=0.6)
+    # Width 6, depth 3: a clearly non-Gaussian output. Its tails are heavy, so the sample kurtosis of
+    # 6000 nets is too noisy to compare (it ranges over ~1.7-2.6); the quantiles of |f| are not.
+    assert sampling.excess_kurtosis(fast) > 1.0 and sampling.excess_kurtosis(full) > 1.0
+    q = [0.5, 0.9, 0.99]
+    np.testing.assert_allclose(np.quantile(np.abs(full), q), np.quantile(np.abs(fast), q), rtol=0.06)
+    gauss = np.sqrt(sigma) * np.abs(np.random.default_rng(3).standard_normal(30000))
+    assert abs(np.quantile(gauss, 0.99) / np.quantile(np.abs(fast), 0.99) - 1) > 0.15  # the check can fail
+
+
+def test_chunked_sampling_has_the_same_distribution(monkeypatch):
+    """Drawing the nets in chunks (bounded memory) changes the draws, not the distribution."""
+    x = np.array([0.6, -0.8])
+    draw = lambda: sampling.single_input_outputs(np.random.default_rng(5), x, width=6, depth=3, beta=0.3,  # noqa: E731
+                                                 samples=400000)
+    whole = draw()
+    monkeypatch.setattr(sampling, "CHUNK", 1000)
+    chunked = draw()
+    assert not np.array_equal(whole, chunked)
+    assert np.mean(chunked**2) == pytest.approx(np.mean(whole**2), rel=0.02)
+    assert sampling.excess_kurtosis(chunked) == pytest.approx(sampling.excess_kurtosis(whole), abs=0.25)
 
 
 def test_excess_kurtosis_of_gaussian_and_of_uniform():

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from theorylab.ntk import _limit
+
 
 def _check_inputs(X: np.ndarray, name: str) -> np.ndarray:
     X = np.asarray(X, dtype=float)
@@ -75,6 +77,9 @@ def limit_kernels(X1, X2=None, *, depth: int, beta: float) -> tuple[np.ndarray, 
 
     Notes
     -----
+    One fused Numba pass over the pairs (:mod:`theorylab.ntk._limit`; the Gram computes ``j >= i`` and
+    mirrors); :func:`limit_kernels_reference` is the same recursion layer by layer in NumPy.
+
     The recursion carries, per pair, the angle ``theta_l`` of ``Lambda^(l)`` and the gap
     ``e_l = sqrt(s11 s22) - s12 >= 0`` instead of the correlation ``rho``: ``arccos(rho)`` turns a
     rounding error of 1e-16 in ``rho ~ 1`` into 1e-8 in the angle (and ~1e-9 in ``Theta``). With
@@ -88,6 +93,24 @@ def limit_kernels(X1, X2=None, *, depth: int, beta: float) -> tuple[np.ndarray, 
     free of cancellation, and ``theta_{l+1} = 2 atan2(sqrt(e), sqrt(g_{l+1} + s12))``. Repeated rows
     get angle 0 exactly at every layer, in both call forms.
     """
+    X1, X2, gram = _check_call(X1, X2, depth, beta)
+    n0 = X1.shape[1]
+    b2 = beta * beta
+    s12 = X1 @ X2.T
+    s12 /= n0
+    s12 += b2
+    if depth == 1:
+        return s12, s12.copy()
+    s11 = np.einsum("ij,ij->i", X1, X1) / n0 + b2
+    R1, U1 = _layer_roots(X1, s11, depth, beta)
+    if gram:
+        return _limit.gram(s12, R1, U1, b2, int(depth), b2 > 0)
+    s22 = np.einsum("ij,ij->i", X2, X2) / n0 + b2
+    R2, U2 = _layer_roots(X2, s22, depth, beta)
+    return _limit.cross(s12, R1, R2, U1, U2, b2, int(depth), b2 > 0)
+
+
+def _check_call(X1, X2, depth, beta):
     if int(depth) != depth or depth < 1:
         raise ValueError(f"depth must be an integer >= 1, got {depth}")
     if not beta >= 0:
@@ -97,6 +120,30 @@ def limit_kernels(X1, X2=None, *, depth: int, beta: float) -> tuple[np.ndarray, 
     X2 = X1 if gram else _check_inputs(X2, "X2")
     if X1.shape[1] != X2.shape[1]:
         raise ValueError(f"X1 and X2 need the same input dimension, got {X1.shape[1]} and {X2.shape[1]}")
+    return X1, X2, gram
+
+
+def _layer_roots(X, s1, depth, beta):
+    """``R[l] = sqrt(Sigma^(l+1)(x, x))`` for ``l = 0..L-2`` (rank-one: one value per point and layer), and
+    the unit augmented inputs ``(x / sqrt(n_0), beta) / sqrt(Sigma^(1)(x, x))`` (zero rows stay zero)."""
+    b2 = beta * beta
+    R = np.empty((depth - 1, X.shape[0]))
+    s = s1
+    for layer in range(depth - 1):
+        R[layer] = np.sqrt(s)
+        s = s / 2 + b2
+    A = np.column_stack([X / np.sqrt(X.shape[1]), np.full(X.shape[0], beta)])
+    U = A / np.where(R[0] > 0, R[0], 1.0)[:, None]
+    return R, np.ascontiguousarray(U)
+
+
+def limit_kernels_reference(X1, X2=None, *, depth: int, beta: float) -> tuple[np.ndarray, np.ndarray]:
+    """The NumPy, layer-by-layer evaluation of :func:`limit_kernels` (same recursion; the test reference).
+
+    Every layer is a handful of ``N1 x N2`` array operations; :func:`limit_kernels` runs the same
+    per-pair recursion fused in one Numba pass and should agree with this to a few ulps.
+    """
+    X1, X2, gram = _check_call(X1, X2, depth, beta)
     n0 = X1.shape[1]
     b2 = beta * beta
     s12 = X1 @ X2.T / n0 + b2

@@ -1,4 +1,4 @@
-"""Registered NTK experiments (Jacot, Gabriel, Hongler 2018) and the paper's figures.
+"""Registered NTK experiments (Jacot, Gabriel, Hongler 2018); the figures are in :mod:`theorylab.ntk.figures`.
 
 * ``ntk_init_output`` -- covariance of the output at initialization vs Sigma^(L) (C2);
 * ``ntk_init_kernel`` -- empirical NTK at initialization vs the limit, across widths (C3);
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from theorylab.config import require
+from theorylab.config import memory_terms, require
 from theorylab.ntk import analytic, dynamics, mlp, sampling
 from theorylab.registry import experiment
 from theorylab.trace import Trace
@@ -35,6 +35,21 @@ def _validate_net(config) -> None:
 def _validate_training(config) -> None:
     require(config.eta > 0, "eta", "a positive learning rate", config.eta)
     require(config.steps >= 1, "steps", "an integer >= 1", config.steps)
+
+
+def _net_bytes(depth: int, width: int, points: int) -> float:
+    """Bytes of one net in flight: parameters with their gradients and a copy, and the per-layer
+    pre-activations, activations and backward signals on ``points`` inputs."""
+    return 8.0 * 3 * max(depth - 2, 1) * width * width + 8.0 * 3 * depth * points * width
+
+
+def _blame(config, *names: str) -> str:
+    """Of the fields ``names`` that a memory term is a product of, the one furthest above its default."""
+    def size(value):
+        return float(max(value)) if isinstance(value, (tuple, list)) else float(value)
+
+    defaults = type(config)()
+    return max(names, key=lambda name: size(getattr(config, name)) / max(size(getattr(defaults, name)), 1.0))
 
 
 def _rel(a: np.ndarray, b: np.ndarray) -> float:
@@ -58,6 +73,12 @@ class InitKernelConfig:
                 and list(self.widths) == sorted(set(self.widths)), "widths",
                 "at least 3 increasing positive widths", self.widths)
         require(self.nets >= 1, "nets", "an integer >= 1 (networks averaged per width)", self.nets)
+
+    def memory_bytes(self) -> tuple[int, str]:
+        """Peak memory of a run: the widest net, and the ``nets`` empirical kernels on ``n_points`` points."""
+        kernels = 8.0 * 3 * self.nets * self.n_points**2
+        return memory_terms(widths=_net_bytes(self.depth, max(self.widths), 2 * self.n_points),
+                            **{_blame(self, "nets", "n_points"): kernels})
 
 
 def kernel_errors(kernels: np.ndarray, limit: np.ndarray) -> dict[str, float]:
@@ -113,6 +134,11 @@ class InitOutputConfig:
         require(self.width >= 1, "width", "an integer >= 1", self.width)
         require(self.nets >= 2, "nets", "an integer >= 2 (networks per seed)", self.nets)
 
+    def memory_bytes(self) -> tuple[int, str]:
+        """Peak memory of a run: one net at a time, and the ``nets x n_points`` outputs."""
+        return memory_terms(width=_net_bytes(self.depth, self.width, self.n_points),
+                            nets=8.0 * 2 * self.nets * self.n_points, n_points=8.0 * 3 * self.n_points**2)
+
 
 @experiment("ntk_init_output", paper=PAPER, config=InitOutputConfig)
 def init_output(config: InitOutputConfig, rng: np.random.Generator) -> Trace:
@@ -141,6 +167,12 @@ class KurtosisConfig:
                 and list(self.widths) == sorted(set(self.widths)), "widths",
                 "at least 3 increasing positive widths", self.widths)
         require(self.samples >= 100, "samples", "an integer >= 100 (nets per width)", self.samples)
+
+    def memory_bytes(self) -> tuple[int, str]:
+        """Peak memory of a run: 3 arrays of ``chunk x width`` per layer (pre-activations, a normal draw and its
+        scaled copy; the sampler draws ``sampling.CHUNK`` nets at a time), and the ``samples`` outputs."""
+        block = 8.0 * 3 * min(self.samples, sampling.CHUNK) * max(self.widths)
+        return memory_terms(widths=block, samples=8.0 * 3 * self.samples)
 
 
 @experiment("ntk_init_kurtosis", paper=PAPER, config=KurtosisConfig)
@@ -179,6 +211,14 @@ class TrainConfig:
         require(self.nets >= 1, "nets", "an integer >= 1 (independent nets trained per seed)", self.nets)
         require(1 <= self.record_every <= self.steps and self.steps % self.record_every == 0, "record_every",
                 f"a divisor of steps = {self.steps}", self.record_every)
+
+    def memory_bytes(self) -> tuple[int, str]:
+        """Peak memory of a run: one net, and per recorded step a kernel on test + training points."""
+        points = self.n_test + self.n_train
+        records = self.steps // max(self.record_every, 1) + 1
+        return memory_terms(width=_net_bytes(self.depth, self.width, 2 * points),
+                            **{_blame(self, "steps", "n_train", "n_test", "nets"):
+                               8.0 * 3 * records * (points**2 + points) * self.nets})
 
 
 def product_task(rng: np.random.Generator, n_train: int) -> tuple[np.ndarray, np.ndarray]:
@@ -249,6 +289,12 @@ class PCConfig:
         require(1 <= self.component <= self.n_points, "component",
                 f"an eigenvector index in 1..n_points = {self.n_points}", self.component)
         require(self.amplitude > 0, "amplitude", "a positive number", self.amplitude)
+
+    def memory_bytes(self) -> tuple[int, str]:
+        """Peak memory of a run: one net, the outputs at every step, and the ``N x N`` kernel eigenproblem."""
+        return memory_terms(width=_net_bytes(self.depth, self.width, self.n_points),
+                            **{_blame(self, "steps", "nets"): 8.0 * (self.steps + 1) * self.n_points * (2 + 2 * self.nets)},
+                            n_points=8.0 * 6 * self.n_points**2)
 
 
 def pc_problem(n_points: int, data_seed: int, depth: int, beta: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -325,6 +371,12 @@ class PosteriorConfig:
         require(self.n_test >= 2, "n_test", "an integer >= 2", self.n_test)
         require(self.nets >= 2, "nets", "an integer >= 2 (nets per seed)", self.nets)
 
+    def memory_bytes(self) -> tuple[int, str]:
+        """Peak memory of a run: one net on test + training points, and the outputs of all ``nets``."""
+        points = self.n_test + len(self.train_angles)
+        return memory_terms(width=_net_bytes(self.depth, self.width, points), nets=8.0 * 3 * self.nets * points,
+                            n_test=8.0 * 8 * points**2)
+
 
 def posterior_targets(config: PosteriorConfig) -> dict[str, np.ndarray]:
     """Mean and variance of ``f_inf`` on the test circle under the NTK limit and under the NNGP posterior.
@@ -399,6 +451,11 @@ class KernelCircleConfig:
         require(self.n_train >= 1, "n_train", "an integer >= 1", self.n_train)
         require(self.n_angles >= 3, "n_angles", "an integer >= 3", self.n_angles)
 
+    def memory_bytes(self) -> tuple[int, str]:
+        """Peak memory of a run: one net on the training points or on the ``n_angles`` circle points."""
+        return memory_terms(width=_net_bytes(self.depth, self.width, self.n_train),
+                            n_angles=_net_bytes(self.depth, 1, self.n_angles) * self.width)
+
 
 @experiment("ntk_kernel_circle", paper=PAPER, config=KernelCircleConfig)
 def kernel_circle(config: KernelCircleConfig, rng: np.random.Generator) -> Trace:
@@ -434,6 +491,11 @@ class CircleFitConfig:
                 f"one target per training angle ({len(self.train_angles)})", self.train_targets)
         require(self.n_angles >= 3, "n_angles", "an integer >= 3", self.n_angles)
 
+    def memory_bytes(self) -> tuple[int, str]:
+        """Peak memory of a run: one net on the ``n_angles`` circle points, and their kernels to the data."""
+        return memory_terms(width=_net_bytes(self.depth, self.width, len(self.train_angles)),
+                            n_angles=_net_bytes(self.depth, 1, self.n_angles) * self.width + 8.0 * 4 * self.n_angles)
+
 
 @experiment("ntk_circle_fit", paper=PAPER, config=CircleFitConfig)
 def circle_fit(config: CircleFitConfig, rng: np.random.Generator) -> Trace:
@@ -456,11 +518,3 @@ def circle_fit(config: CircleFitConfig, rng: np.random.Generator) -> Trace:
     return Trace(np.arange(config.n_angles), {"gamma": gamma, "f_trained": result.f_eval[-1],
                                               "f_kernel": predicted, "f_init": f0_eval},
                  scalars={"final_loss": float(result.loss[-1])})
-
-
-# -- figures -----------------------------------------------------------------------------------
-def make_figures(ctx, outdir):
-    """Analogues of the paper's Figures 1-3, plus the width scalings of C3/C4."""
-    from theorylab.ntk import figures
-
-    return figures.make_figures(ctx, outdir)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+CHUNK = 32768  # nets drawn at a time: memory ~3 x CHUNK x width floats per layer (one chunk at quick)
+
 
 def single_input_outputs(rng: np.random.Generator, x, *, width: int, depth: int, beta: float,
                          samples: int) -> np.ndarray:
@@ -34,12 +36,18 @@ def single_input_outputs(rng: np.random.Generator, x, *, width: int, depth: int,
     x = np.asarray(x, dtype=float).ravel()
     if depth < 2 or width < 1 or samples < 1:
         raise ValueError(f"need depth >= 2, width >= 1, samples >= 1; got {depth}, {width}, {samples}")
-    scale = np.full(samples, np.linalg.norm(x) / np.sqrt(x.size))
-    for _ in range(depth - 1):
-        z = scale[:, None] * rng.standard_normal((samples, width)) + beta * rng.standard_normal((samples, width))
-        a = np.maximum(z, 0.0)
-        scale = np.sqrt(np.einsum("ij,ij->i", a, a) / width)
-    return scale * rng.standard_normal(samples) + beta * rng.standard_normal(samples)
+    out = np.empty(samples)
+    for start in range(0, samples, CHUNK):   # CHUNK nets at a time bounds the memory
+        m = min(CHUNK, samples - start)
+        scale = np.full(m, np.linalg.norm(x) / np.sqrt(x.size))
+        for _ in range(depth - 1):
+            z = rng.standard_normal((m, width))
+            z *= scale[:, None]
+            z += beta * rng.standard_normal((m, width))
+            a = np.maximum(z, 0.0, out=z)
+            scale = np.sqrt(np.einsum("ij,ij->i", a, a) / width)
+        out[start:start + m] = scale * rng.standard_normal(m) + beta * rng.standard_normal(m)
+    return out
 
 
 def excess_kurtosis(values) -> float:
