@@ -248,6 +248,44 @@ def measure_c9(ctx) -> dict[str, Estimate]:
     }
 
 
+# ----------------------------------------------------------------------------------- C10, C11
+QUALITY_SIZES, VIOLATION_TARGET = relu.QUALITY_SIZES, relu.VIOLATION_TARGET   # C10 is C11's n = 100 point
+
+
+def measure_c10(ctx) -> dict[str, Estimate]:
+    traces = ctx.runs("relu_sampled_quality")
+    sizes, violation = stack(traces, "violation")
+    _, fraction = stack(traces, "violation_fraction")
+    window = (sizes[0], sizes[-1])
+    bound = np.array([tr["scenario_bound"] for tr in traces]).mean(axis=0)
+    return {
+        "decay_exponent": rates.estimate_from_fits([rates.fit_power_law(sizes, row, window=window) for row in violation]),
+        "fraction_exponent": rates.estimate_from_fits([rates.fit_power_law(sizes, row, window=window)
+                                                       for row in fraction]),
+        "mean_over_bound": rates.estimate_from_values(violation.mean(axis=0) / bound, summary="max",
+                                                      method="seed-mean violation probability / (support / (N + 1)), "
+                                                             "worst N"),
+    }
+
+
+def measure_c11(ctx) -> dict[str, Estimate]:
+    series = ctx.run_many([("relu_sampled_quality", {"n": n}) for n in QUALITY_SIZES])
+    needed = np.array([[relu.sampled.samples_needed(tr.t.astype(float), tr["violation"], VIOLATION_TARGET) for tr in runs]
+                       for runs in series]).T                          # (seeds, sizes)
+    if not np.all(np.isfinite(needed)):
+        missing = rates.estimate_from_values([math.nan], method="not measured: the violation target is not "
+                                                                  "crossed inside the sampled sizes")
+        return {"needed_exponent": missing, "support_exponent": missing, "needed_over_linear": missing}
+    support = np.array([[tr["active"][-1] for tr in runs] for runs in series]).T
+    return {
+        "needed_exponent": rates.estimate_from_fits([rates.fit_scaling(QUALITY_SIZES, row) for row in needed]),
+        "support_exponent": rates.estimate_from_fits([rates.fit_scaling(QUALITY_SIZES, row) for row in support]),
+        "needed_over_linear": rates.estimate_from_values((needed / ((np.array(QUALITY_SIZES) + 1.0)
+                                                                    / VIOLATION_TARGET)).max(axis=1), summary="max",
+                                                         method="N(0.1) / ((n + 1) / 0.1), worst n"),
+    }
+
+
 # -- theorem domains (searched by `theorylab explore`) ------------------------------------------------------
 # The programs are convex for every beta > 0 and any 0/1 patterns (Pilanci & Ergen 2020, Thm 1), and
 # ADMM converges for every rho > 0 (Boyd et al. 2011, sec. 3.2; the paper's Alg. 1 is that splitting).
@@ -301,6 +339,16 @@ C9_DOMAIN = Domain("relu_robust_certificate", {
     "samples": Range(5, 15, integer=True), "epsilon": Range(0.02, 0.1), "beta": Range(0.005, 0.05, log=True)},
     [Assume(lambda c: c["epsilon"] > 0, "l_inf ball of radius epsilon, hinge loss, robust cones",
             "robust program of section 4 [INFERRED, card 3.5]")])
+
+C10_DOMAIN = Domain("relu_sampled_quality", {
+    "n": Range(100, 160, integer=True), "noise": Range(0.0, 0.2), "beta": Range(0.5, 2.0, log=True)},
+    [Assume(lambda c: c["beta"] > 0, "beta > 0; all patterns of X in R^2 known (2n arcs)", CONVEX),
+     Assume(lambda c: max(c["sample_sizes"]) <= 0.8 * c["n"], "N <= 0.8 n raw samples (most of the 2n patterns unseen)",
+            "scenario bound support/(N+1) (Calafiore & Campi 2006) is for N << pattern count; near full "
+            "coverage the violation drops to 0 faster than 1/N (explored: n = 86, N = 80 gave slope -1.48)")])
+C11_DOMAIN = Domain("relu_sampled_quality", {
+    "noise": Range(0.0, 0.2), "beta": Range(0.7, 1.5, log=True)},
+    [Assume(lambda c: c["beta"] > 0, "beta > 0; all patterns of X in R^2 known (2n arcs)", CONVEX)])
 
 
 CLAIMS = [
@@ -581,5 +629,73 @@ CLAIMS = [
                   "program certifies every instance), refuted by one instance, so its control is now the fraction "
                   "of seeds the nominal program certifies (rival: 1); the median log10 excess is reported, not "
                   "asserted. The certificate itself held at every explored point.",
+    ),
+    Claim(
+        paper=PAPER.slug, id="C10", domain=C10_DOMAIN, figures=("sampled_quality",),
+        statement="The sampled convex program is nearly optimal for the exact one: in 2-D, at its optimum, the "
+                  "probability that a fresh sampled activation pattern violates the exact program's dual "
+                  "constraint falls like 1/N in the number N of sampled directions, below support/(N+1).",
+        source="ACC predecessor (Bai, Gautam, Gai, Sojoudi 2021, arXiv:2105.12237): the sampled program is a "
+               "scenario program; bound support/(N+1) from Calafiore & Campi 2006 [INFERRED, card 3.4]",
+        measure=measure_c10,
+        predicted=[PowerLaw(-1.0, tol=0.3), Bound(upper=1.0, on="mean_over_bound",
+                                                  label="violation / (support/(N+1))")],
+        controls=[PowerLaw(-0.5, tol=0.3, rival="uniform-convergence (VC / Hoeffding) rate N^(-1/2) for the "
+                                                 "violation probability of an empirical solution (Vapnik 1998)"),
+                  PowerLaw(0.0, tol=0.3, rival="sampling does not help: a fixed share of unseen patterns stays "
+                                               "violated (the sampled program is only an upper bound)")],
+        rationale="Planar regression (data.planar_regression: x ~ N(0, I_2), no bias column, y = sin(2 x_1) + max(0, x_2) "
+                  "+ 0.05 N(0,1)), n=100, squared loss, beta=1, Clarabel at 1e-10. All 2n = 200 patterns are the arcs "
+                  "of constant pattern (sampled.arcs_2d); the dual value of each arc, max over its sector of "
+                  "|r^T D_j X u|, ||u|| <= 1, is exact in 2-D (sampled.sector_max), violation above beta(1+1e-4). "
+                  "The measured quantity is the probability that a fresh Gaussian direction's pattern violates "
+                  "(arc-length share of violating arcs), averaged over 6 independent pattern draws per instance, "
+                  "each solved at nested prefixes N in {10, 20, 40, 80} raw directions (5-58 distinct patterns). "
+                  "Per-seed log-log slopes over the whole window N = 10..80, 5 seeds (quick): -1.04 [-1.28, -0.89]. "
+                  "Scenario theory bounds the expected violation by support/(N+1); the support (active neurons, "
+                  "~5 here) saturates, so 1/N; the seed mean stays below support/(N+1) at every N (worst ratio "
+                  "0.96). The share of the enumerated patterns NOT in the sample that violate (the issue's "
+                  "wording) is reported as fraction_exponent, not asserted: it falls more slowly (about N^-0.77) "
+                  "because the patterns left unseen at large N are the short arcs, so it is not the probability "
+                  "of a fresh sampled pattern. Nearest rival: the uniform-convergence N^(-1/2) rate, same +-0.3 "
+                  "band (as C6); separation from it is only about 0.24: the bands leave 0.1 between -0.8 and -0.7 "
+                  "and the per-seed slopes spread over 0.4 (instance to instance), so it is rejected without a full "
+                  "interval width. The no-decay rival (exponent 0) is 1.5 widths away. Quick cost about 5 s "
+                  "(120 small Clarabel solves); the runs are C11's n = 100 point. EXPLORED: first domain n in [60, 140] "
+                  "with N <= n: 3 of 5 agreed; at n = 86, beta = 2 one seed's slope was -1.48 (N = 80 covers most "
+                  "of the 172 arcs, so the violation drops to 0 faster than 1/N: the scenario rate is for N well "
+                  "below the pattern count, now an assumption N <= 0.8 n, n in [100, 160]); at n = 95, beta = 0.85 "
+                  "the interval reached -1.305 and the seed-mean ratio to support/(N+1) was 1.09 (an expectation "
+                  "bound read through a 5-seed mean). New domain: 5 of 5 agree.",
+    ),
+    Claim(
+        paper=PAPER.slug, id="C11", domain=C11_DOMAIN, figures=("sampled_quality",),
+        statement="The number of sampled directions needed for a fresh-pattern violation probability of 0.1 "
+                  "grows at most linearly in n (a sample of linear size suffices), more slowly than seeing every "
+                  "pattern would need.",
+        source="ACC predecessor (arXiv:2105.12237): a sample of size linear in n suffices [INFERRED from its "
+               "abstract]; scenario bound (n+1)/epsilon (support <= n+1)",
+        measure=measure_c11,
+        predicted=[Bound(upper=1.0, on="needed_exponent", label="exponent of N(0.1) in n, at most 1"),
+                   Bound(upper=1.0, on="needed_over_linear", label="N(0.1) / ((n+1)/0.1)")],
+        controls=[Bound(lower=1.0, on="needed_exponent",
+                        label="exponent >= 1: every pattern must be seen",
+                        rival="exact enumeration (Pilanci & Ergen 2020): the sampled program is only good once "
+                              "it has seen the 2n patterns of 2-D data, so N grows at least like 2n"),
+                  Scaling(2.0, tol=0.3, parameter="n", on="needed_exponent")],
+        rationale="Same experiment as C10 at n in {25, 50, 100, 200} (5 seeds, 6 draws, N in {10, 20, 40, 80}); N(0.1) is "
+                  "the raw sample count at which the draw-averaged violation probability crosses 0.1 (log-log "
+                  "interpolation between the bracketing N), and its exponent in n is fitted per seed (OLS over the "
+                  "4 sizes): 0.45 [0.20, 0.69]. N(0.1) is at most 0.11 of the scenario worst case (n+1)/0.1 "
+                  "(support <= n+1) at every n. Nearest rival: the sampled program needs the exact enumeration, N "
+                  "at least proportional to the 2n patterns (exponent >= 1): rejected, separation about 0.65 (< 1: "
+                  "the per-seed exponents spread over 0.48 because each n is a fresh instance; rejected, but not "
+                  "by a full width). FINDING: the issue (and this brief) read the ACC predecessor as 'the N needed "
+                  "grows like n'; measured it grows more slowly and flattens (N(0.1) ~ 22, 39, 41, 54 for n = 25, "
+                  "50, 100, 200, seed medians): on a fixed target function the support saturates (seed medians 5-6.5 neurons), so "
+                  "'linear' is an upper bound, not the rate. The exponent-0 hypothesis (a fixed N suffices) is "
+                  "therefore NOT rejected at these sizes (interval overlaps its band [-0.3, 0.3]) and the claim "
+                  "does not assert growth; exponent 1 +- 0.3 is only just excluded (upper end 0.69). Quick cost "
+                  "about 13 s beyond C10's runs.",
     ),
 ]

@@ -22,6 +22,7 @@ CASES = [
     (ex.GatedConfig, "n", "relu_gated_gap"),
     (ex.EarlyAccuracyConfig, "n_train", "relu_early_accuracy"),
     (ex.EarlyAccuracyConfig, "n_test", "relu_early_accuracy"),
+    (ex.SampledQualityConfig, "n", "relu_sampled_quality"),
 ]
 
 

@@ -9,6 +9,7 @@
 * ``relu_gated_gap``  gated relaxation vs ReLU program on the same patterns (C8).
 * ``relu_robust_certificate``  PGD vs the robust program's per-point terms (C9).
 * ``relu_early_accuracy``  test accuracy of the net mapped from the ADMM iterate v^k, small k vs converged (C7).
+* ``relu_sampled_quality``  2-D sampled program: probability that a fresh pattern violates the dual constraint (C10, C11).
 
 The figures live in :mod:`theorylab.convex_relu.figures`, which imports this module (never the
 reverse); the paper module hands them to :class:`~theorylab.claims.Paper`.
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from theorylab.config import memory_terms, require
-from theorylab.convex_relu import adversarial, arrangements, baseline, data, programs, scp
+from theorylab.convex_relu import adversarial, arrangements, baseline, data, programs, sampled, scp
 from theorylab.convex_relu.admm import admm_relu, blas_iteration_seconds, select_rho
 from theorylab.convex_relu.admm import factor as admm_factor
 from theorylab.registry import experiment
@@ -31,6 +32,9 @@ PAPER = "convex_relu_admm"
 # C3 sizes: P = n / kappa sampled patterns at each n, and a fixed-P series for contrast.
 COST_SIZES = {"quick": (100, 200, 400, 800), "paper": (200, 400, 800, 1600)}
 FIXED_PATTERNS = 20
+# C10/C11: n values of the sampled-quality series (C10 is its n = 100 point) and the violation target of C11.
+QUALITY_SIZES = (25, 50, 100, 200)
+VIOLATION_TARGET = 0.1
 
 
 # --------------------------------------------------------------------------- ADMM (C1, C2)
@@ -582,3 +586,60 @@ def early_accuracy(config: EarlyAccuracyConfig, rng: np.random.Generator) -> Tra
         scalars["cvxpy_accuracy"] = _mapped_accuracy(X_test, y_test, reference.V, reference.W)
         scalars["admm_vs_cvxpy_rel_gap"] = float(abs(final.objective[-1] - reference.value) / reference.value)
     return Trace(np.arange(config.max_early + 1), {"accuracy": test, "train_accuracy": train}, scalars)
+
+
+# --------------------------------------------------------------------------- sampled program's quality (C10)
+@dataclass(frozen=True)
+class SampledQualityConfig:
+    n: int = 100
+    noise: float = 0.05
+    beta: float = 1.0
+    sample_sizes: tuple[int, ...] = (10, 20, 40, 80)
+    draws: int = 6
+    slack: float = 1e-4
+
+    def validate(self) -> None:
+        require(self.n >= 3, "n", "an integer >= 3", self.n)
+        require(self.noise >= 0, "noise", "a non-negative noise level", self.noise)
+        require(self.beta > 0, "beta", "a positive penalty weight", self.beta)
+        require(len(self.sample_sizes) >= 2 and all(s >= 1 for s in self.sample_sizes)
+                and list(self.sample_sizes) == sorted(set(self.sample_sizes)), "sample_sizes",
+                "at least two increasing positive sample counts", self.sample_sizes)
+        require(self.draws >= 1, "draws", "an integer >= 1 (independent pattern draws per instance)", self.draws)
+        require(self.slack >= 0, "slack", "a non-negative relative slack", self.slack)
+
+    def memory_bytes(self) -> tuple[int, str]:
+        """Peak memory of a run: the sampled program in cvxpy/Clarabel (P_s blocks of n cone rows, at most
+        max(sample_sizes) patterns) and the 2n enumerated arcs' n x 2n pattern array."""
+        P = max(self.sample_sizes)
+        return memory_terms(n=8 * 12 * self.n * (P + 2 * self.n) * 4,
+                            sample_sizes=8 * 3 * (4 * P) ** 2 + 8 * 12 * self.n * P * 4)
+
+
+@experiment("relu_sampled_quality", paper=PAPER, config=SampledQualityConfig, version=1)
+def sampled_quality(config: SampledQualityConfig, rng: np.random.Generator) -> Trace:
+    """Dual violation of fresh patterns at the sampled program's optimum, 2-D, all patterns known (C10).
+
+    One planar instance (no bias column); ``draws`` independent Gaussian pattern draws, each solved at
+    nested prefixes of ``sample_sizes`` raw directions (deduplicated); at each optimum the exact
+    probability that a fresh direction's pattern violates the dual constraint
+    (:func:`~theorylab.convex_relu.sampled.violation_probability`), averaged over the draws.
+    """
+    X, y = data.planar_regression(config.n, rng, noise=config.noise)
+    k = len(config.sample_sizes)
+    probability, fraction, patterns, active = (np.zeros((config.draws, k)) for _ in range(4))
+    for r in range(config.draws):
+        raw = arrangements.patterns_from_directions(X, rng.standard_normal((2, max(config.sample_sizes))))
+        for i, size in enumerate(config.sample_sizes):
+            D_s = arrangements.unique_patterns(raw[:, :size])[0]
+            solution = programs.relu_program(X, y, D_s, config.beta)
+            residual = y - programs.convex_output(X, D_s, solution.V, solution.W)
+            probability[r, i], fraction[r, i] = sampled.violation_probability(X, residual, config.beta, D_s,
+                                                                              slack=config.slack)
+            patterns[r, i] = D_s.shape[1]
+            active[r, i] = programs.network_from_convex(solution.V, solution.W)[1].size
+    return Trace(np.array(config.sample_sizes), {
+        "violation": probability.mean(axis=0), "violation_fraction": np.nanmean(fraction, axis=0),
+        "patterns": patterns.mean(axis=0), "active": active.mean(axis=0),
+        "scenario_bound": active.mean(axis=0) / (np.array(config.sample_sizes) + 1.0)},
+        {"patterns_exact": float(arrangements.enumerate_patterns_2d(X).shape[1])})

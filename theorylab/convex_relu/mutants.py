@@ -16,7 +16,7 @@ same iteration (same split factors, same recorded history) with exactly one mist
 
 Two more break the other experiments: ``radius_ignored`` trains the "robust" model with the
 attack radius dropped (epsilon = 0), ``half_patterns`` enumerates only every other pattern in the
-exact 2-D program.
+exact 2-D program; ``cone_ignored`` scores the sampled program's fresh patterns without their cone (C10).
 """
 
 from __future__ import annotations
@@ -210,3 +210,15 @@ def no_rescale(config, rng):
 
     with _patched(experiments.programs, "network_from_convex", unbalanced):
         return experiments.exact_2d(config, rng)
+
+
+@mutant("relu_sampled_quality", "cone_ignored")
+def cone_ignored(config, rng):
+    """The dual check drops the cone ``(2 D_j - I) X u >= 0`` and maximizes over the whole unit ball
+    (``||X^T D_j r||``: the gated relaxation's constraint), so fresh patterns are scored against a
+    constraint the ReLU program does not have."""
+    def whole_ball(G, start, stop):
+        return np.linalg.norm(G, axis=1)
+
+    with _patched(experiments.sampled, "sector_max", whole_ball):
+        return experiments.sampled_quality(config, rng)
