@@ -1,5 +1,7 @@
 """Every claim of every paper, checked with the quick profile (what `theorylab check` runs)."""
 
+import os
+
 import pytest
 
 from theorylab.claims import evaluate
@@ -12,7 +14,11 @@ CLAIMS = select_claims()
 
 @pytest.fixture(scope="session")
 def quick_context(tmp_path_factory):
-    with Context("quick", store=Store(tmp_path_factory.mktemp("results")), progress=False) as ctx:
+    # A fresh store, unless THEORYLAB_TEST_RESULTS names one: .ci/run points it at the store its
+    # `theorylab mutate` step filled (same code, same requests), which the store serves only when
+    # request, code fingerprint and checksums match -- so this also tests that guarantee.
+    root = os.environ.get("THEORYLAB_TEST_RESULTS") or tmp_path_factory.mktemp("results")
+    with Context("quick", store=Store(root), progress=False) as ctx:
         yield ctx
 
 

@@ -48,7 +48,7 @@ def test_profiles_are_far_below_the_limit(name, profile):
     ("sgd_hp_unbounded", {"replicas": 200000, "log2_T_max": 10}),
     ("sgd_smooth_convex", {"replicas": 1000, "d": 400, "log2_T_max": 9}),
     ("sgd_harvey_noisy", {"replicas": 4000, "log2_T_max": 8}),
-    ("sgd_entropic_md", {"replicas": 1000, "T": 1000}),
+    pytest.param("sgd_entropic_md", {"replicas": 1000, "T": 1000}, marks=pytest.mark.slow),  # ~30 s
 ])
 def test_estimate_is_within_a_factor_two_of_the_measured_peak(name, values):
     exp = get_experiment(name)
