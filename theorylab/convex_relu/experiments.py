@@ -28,6 +28,13 @@ from theorylab.convex_relu.admm import factor as admm_factor
 from theorylab.registry import experiment
 from theorylab.trace import Trace
 
+
+def _require_increasing_counts(config, field: str, what: str) -> None:
+    """``config.<field>`` is at least two strictly increasing positive counts."""
+    values = getattr(config, field)
+    require(len(values) >= 2 and all(v >= 1 for v in values) and list(values) == sorted(set(values)),
+            field, f"at least two increasing positive {what}", values)
+
 PAPER = "convex_relu_admm"
 # C3 sizes: P = n / kappa sampled patterns at each n, and a fixed-P series for contrast.
 COST_SIZES = {"quick": (100, 200, 400, 800), "paper": (200, 400, 800, 1600)}
@@ -221,9 +228,7 @@ class Exact2DConfig:
         require(self.n >= 3, "n", "an integer >= 3", self.n)
         require(self.noise >= 0, "noise", "a non-negative noise level", self.noise)
         require(self.beta > 0, "beta", "a positive penalty weight", self.beta)
-        require(len(self.sample_sizes) >= 2 and all(s >= 1 for s in self.sample_sizes)
-                and list(self.sample_sizes) == sorted(set(self.sample_sizes)), "sample_sizes",
-                "at least two increasing positive sample counts", self.sample_sizes)
+        _require_increasing_counts(self, "sample_sizes", "sample counts")
         require(len(self.adam_widths) >= 1 and all(m >= 1 for m in self.adam_widths), "adam_widths",
                 "positive network widths", self.adam_widths)
         require(self.adam_restarts >= 1, "adam_restarts", "an integer >= 1", self.adam_restarts)
@@ -438,8 +443,7 @@ class SCPConfig:
         require(self.n >= 2, "n", "an integer >= 2", self.n)
         require(self.features >= 1, "features", "an integer >= 1", self.features)
         require(self.beta > 0, "beta", "a positive penalty weight", self.beta)
-        require(len(self.neurons) >= 2 and list(self.neurons) == sorted(set(self.neurons))
-                and self.neurons[0] >= 1, "neurons", "at least two increasing positive neuron counts", self.neurons)
+        _require_increasing_counts(self, "neurons", "neuron counts")
         require(self.fresh >= 100, "fresh", "an integer >= 100 (fresh neurons to test)", self.fresh)
         require(self.slack >= 0, "slack", "a non-negative relative slack", self.slack)
 
@@ -602,9 +606,7 @@ class SampledQualityConfig:
         require(self.n >= 3, "n", "an integer >= 3", self.n)
         require(self.noise >= 0, "noise", "a non-negative noise level", self.noise)
         require(self.beta > 0, "beta", "a positive penalty weight", self.beta)
-        require(len(self.sample_sizes) >= 2 and all(s >= 1 for s in self.sample_sizes)
-                and list(self.sample_sizes) == sorted(set(self.sample_sizes)), "sample_sizes",
-                "at least two increasing positive sample counts", self.sample_sizes)
+        _require_increasing_counts(self, "sample_sizes", "sample counts")
         require(self.draws >= 1, "draws", "an integer >= 1 (independent pattern draws per instance)", self.draws)
         require(self.slack >= 0, "slack", "a non-negative relative slack", self.slack)
 

@@ -32,6 +32,12 @@ def _validate_net(config) -> None:
     require(config.beta >= 0, "beta", "a bias strength >= 0", config.beta)
 
 
+def _validate_circle_data(config) -> None:
+    require(len(config.train_angles) >= 1, "train_angles", "at least one angle", config.train_angles)
+    require(len(config.train_targets) == len(config.train_angles), "train_targets",
+            f"one target per training angle ({len(config.train_angles)})", config.train_targets)
+
+
 def _validate_training(config) -> None:
     require(config.eta > 0, "eta", "a positive learning rate", config.eta)
     require(config.steps >= 1, "steps", "an integer >= 1", config.steps)
@@ -365,9 +371,7 @@ class PosteriorConfig:
         _validate_net(self)
         _validate_training(self)
         require(self.width >= 1, "width", "an integer >= 1", self.width)
-        require(len(self.train_angles) >= 1, "train_angles", "at least one angle", self.train_angles)
-        require(len(self.train_targets) == len(self.train_angles), "train_targets",
-                f"one target per training angle ({len(self.train_angles)})", self.train_targets)
+        _validate_circle_data(self)
         require(self.n_test >= 2, "n_test", "an integer >= 2", self.n_test)
         require(self.nets >= 2, "nets", "an integer >= 2 (nets per seed)", self.nets)
 
@@ -486,9 +490,7 @@ class CircleFitConfig:
         _validate_net(self)
         _validate_training(self)
         require(self.width >= 1, "width", "an integer >= 1", self.width)
-        require(len(self.train_angles) >= 1, "train_angles", "at least one angle", self.train_angles)
-        require(len(self.train_targets) == len(self.train_angles), "train_targets",
-                f"one target per training angle ({len(self.train_angles)})", self.train_targets)
+        _validate_circle_data(self)
         require(self.n_angles >= 3, "n_angles", "an integer >= 3", self.n_angles)
 
     def memory_bytes(self) -> tuple[int, str]:
