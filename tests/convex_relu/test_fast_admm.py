@@ -49,13 +49,21 @@ def test_reaches_the_clarabel_optimum(seed, n, samples):
     X, y, D = _instance(seed, n=n, samples=samples)
     ref = programs.relu_program(X, y, D, 1.0)
     out = fast_admm.fast_admm(X, y, D, 1.0, max_iter=20000)
-    assert out.status == "certified"
+    assert out.status == "certified" and out.polish_methods[-1] == "ipm"
     assert out.gap <= 1e-6
     assert abs(out.objective - ref.value) / ref.value <= 1e-6
     assert out.violation <= 1e-9
     # the certificate is a valid bound: the reference optimum lies below the returned point's value
     # (up to Clarabel's own tolerance) and above the certified dual bound
     assert ref.value >= out.objective * (1 - out.gap) - 1e-8 * ref.value
+
+
+def test_slsqp_polish_is_still_available():
+    X, y, D = _instance(0)
+    ref = programs.relu_program(X, y, D, 1.0)
+    out = fast_admm.fast_admm(X, y, D, 1.0, max_iter=20000, polish_method="slsqp")
+    assert out.status == "certified" and set(out.polish_methods) == {"slsqp"}
+    assert abs(out.objective - ref.value) / ref.value <= 1e-6
 
 
 def test_residual_rule_alone_stops_without_a_reference():
@@ -92,3 +100,26 @@ def test_rejects_bad_parameters():
         fast_admm.fast_admm(X, y, D, 1.0, rho=-1.0)
     with pytest.raises(ValueError):
         fast_admm.fast_admm(X, y, D, 0.0)
+
+
+@pytest.mark.parametrize("seed, n, samples", [(0, 40, 6), (3, 120, 12)])
+def test_gated_reaches_the_clarabel_gated_optimum(seed, n, samples):
+    X, y, D = _instance(seed, n=n, samples=samples)
+    ref = programs.gated_program(X, y, D, 1.0)
+    out = fast_admm.fast_gated(X, y, D, 1.0)
+    assert out.status == "certified" and out.gap <= 1e-6
+    true_gap = (out.objective - ref.value) / ref.value
+    assert abs(true_gap) <= 1e-6
+    assert true_gap <= out.gap + 1e-8
+
+
+def test_gated_certificate_is_a_lower_bound_at_any_point_and_zero_is_certified():
+    X, y, D = _instance(6)
+    ref = programs.gated_program(X, y, D, 1.0)
+    W = ref.V.T + 0.1 * np.random.default_rng(1).standard_normal((D.shape[1], X.shape[1]))
+    primal, dual = fast_admm.gated_certificate(X, y, D, 1.0, W)
+    assert dual <= ref.value * (1 + 1e-8) <= primal * (1 + 1e-8)
+    big = fast_admm.fast_gated(X, y, D, 100.0)
+    assert big.status == "certified" and not big.W.any()
+    a, b = fast_admm.fast_gated(X, y, D, 1.0), fast_admm.fast_gated(X, y, D, 1.0)
+    assert np.array_equal(a.W, b.W) and a.iterations == b.iterations

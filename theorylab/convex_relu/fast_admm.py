@@ -26,11 +26,19 @@ and, against :func:`theorylab.convex_relu.admm.admm_relu`:
 * the iterate returned is the one at which the criterion was met (no further step is taken);
 * **polish with a certificate** (in the spirit of OSQP's solution polishing): once the relative
   residuals are small, the program restricted to the blocks and cone rows ADMM has identified (no
-  dimension of size n) is solved by SLSQP and the result is certified by a duality gap computed from
-  the solver's own primal point and a dual point built from it (:func:`certificate`); the run stops
-  when the certified relative gap is below ``gap_tol`` and the cone violation below
-  ``violation_tol``. The gap is an upper bound on the relative suboptimality, so no reference
-  optimum is needed to know that the target is met.
+  dimension of size n) is solved by a small primal-dual interior-point method
+  (:func:`theorylab.convex_relu.polish.ipm_polish`; on the support the block norms are smooth, each
+  Newton step is one Cholesky factorization of a ``(#blocks d)``-square matrix) and the result is
+  certified by a duality gap computed from the solver's own primal point and a dual point built
+  from it (:func:`certificate`); the run stops when the certified relative gap is below ``gap_tol``
+  and the cone violation below ``violation_tol``, else ADMM continues and polishes again later
+  (after ``slsqp_after`` failed attempts the earlier SLSQP :func:`polish` is tried as well). The gap
+  is an upper bound on the relative suboptimality, so no reference optimum is needed to know that
+  the target is met, and a wrong identification cannot be reported as certified.
+
+:func:`fast_gated` solves the gated relaxation over the same patterns (no cone constraints) for the
+same race: accelerated proximal gradient through ``M^T M``, Newton on the support, and the duality-gap
+certificate :func:`gated_certificate`.
 
 :func:`fast_admm_reference` is a small vectorized NumPy version of the same iterations with fixed
 penalties, used in the tests against the Numba kernel.
@@ -44,6 +52,8 @@ from dataclasses import dataclass, field
 import numba
 import numpy as np
 from scipy import linalg
+
+from theorylab.convex_relu.polish import ipm_polish
 
 # Reassociation and contraction let the per-block dot products vectorize; "nnan"/"ninf" are left
 # out so a diverging run still shows as NaN/inf. Same machine, same bits; the tests compare the
@@ -228,6 +238,7 @@ class FastResult:
     history: list = field(default_factory=list)
     gap: float = float("nan")          # certified relative gap of the returned point (polish), else NaN
     polish_attempts: list = field(default_factory=list)   # (iteration, gap, violation, seconds)
+    polish_methods: list = field(default_factory=list)    # "ipm" / "slsqp", one per attempt
 
 
 def objective_value(X, y, D, U, beta) -> float:
@@ -241,7 +252,7 @@ def fast_admm(X: np.ndarray, y: np.ndarray, D: np.ndarray, beta: float, *, rho: 
               rho_ratio: float = 1.0, eps_abs: float = 0.0, eps_rel: float = 1e-7, max_iter: int = 100000,
               check_every: int = 10, adapt: bool = True, mu: float = 5.0, max_rho_changes: int = 20,
               polish_at: float | None = 1e-3, gap_tol: float = 1e-6, violation_tol: float = 1e-9,
-              pre: Setup | None = None) -> FastResult:
+              pre: Setup | None = None, polish_method: str = "ipm", slsqp_after: int = 2) -> FastResult:
     """Solve the convex ReLU program over patterns ``D`` by ADMM with residual balancing, from zero.
 
     Parameters
@@ -277,6 +288,13 @@ def fast_admm(X: np.ndarray, y: np.ndarray, D: np.ndarray, beta: float, *, rho: 
         Acceptance of a polished point.
     pre : Setup, optional
         Reuse a :func:`setup` of the same ``X, y, D``.
+    polish_method : {"ipm", "slsqp"}
+        ``"ipm"`` (default): :func:`theorylab.convex_relu.polish.ipm_polish`, an interior-point solve of
+        the restricted program; after ``slsqp_after`` attempts whose certificate failed, each further
+        attempt also tries the SLSQP :func:`polish` on the same iterate if the interior-point one fails.
+        ``"slsqp"``: :func:`polish` only (the earlier behaviour).
+    slsqp_after : int
+        Failed interior-point attempts before the SLSQP fallback joins.
 
     Returns
     -------
@@ -287,6 +305,8 @@ def fast_admm(X: np.ndarray, y: np.ndarray, D: np.ndarray, beta: float, *, rho: 
     D = np.ascontiguousarray(D, dtype=float)
     if not (beta > 0 and rho > 0 and rho_ratio > 0 and max_iter >= 1 and check_every >= 1 and mu > 1):
         raise ValueError("need beta, rho, rho_ratio > 0, max_iter, check_every >= 1, mu > 1")
+    if polish_method not in ("ipm", "slsqp"):
+        raise ValueError("polish_method must be 'ipm' or 'slsqp'")
     n, d = X.shape
     P = D.shape[1]
     start = time.perf_counter()
@@ -299,7 +319,7 @@ def fast_admm(X: np.ndarray, y: np.ndarray, D: np.ndarray, beta: float, *, rho: 
     stats = np.zeros(6)
     m_pri, m_dual = 2 * P * (d + n), 2 * P * d
     history, changes, done, status = [], 0, 0, "max_iter"
-    attempts, level, certified = [], polish_at, None
+    attempts, level, certified, polish_methods, zero_tried = [], polish_at, None, [], 0
     run_start = time.perf_counter()
     while done < max_iter:
         count = min(check_every, max_iter - done)
@@ -318,13 +338,28 @@ def fast_admm(X: np.ndarray, y: np.ndarray, D: np.ndarray, beta: float, *, rho: 
                 and r_dual <= eps_abs * np.sqrt(m_dual) + eps_rel * scale_dual):
             status = "converged"
             break
-        if level is not None and max(rel_pri, rel_dual) <= level:
-            pol = polish(X, y, D, float(beta), st, U, V, S, Nu)
-            attempts.append((done, pol.gap, pol.violation, pol.seconds))
-            if pol.gap <= gap_tol and pol.violation <= violation_tol:
-                certified, status = pol, "certified"
+        # all blocks thresholded to zero: the relative residuals lose their scale (u -> 0), so the
+        # zero point is polished (certified) directly, at iterations 10, 20, 40, ... at most
+        all_zero = level is not None and not V.any() and done >= 2 * zero_tried
+        if all_zero:
+            zero_tried = done
+        if level is not None and (max(rel_pri, rel_dual) <= level or all_zero):
+            methods = ["slsqp"] if polish_method == "slsqp" else (
+                ["ipm", "slsqp"] if len(attempts) >= slsqp_after else ["ipm"])
+            for method in methods:
+                if method == "ipm":
+                    pol = ipm_polish(X, y, D, float(beta), st, U, V, S, Nu, rho_s=rho_s)
+                else:
+                    pol = polish(X, y, D, float(beta), st, U, V, S, Nu)
+                attempts.append((done, pol.gap, pol.violation, pol.seconds))
+                polish_methods.append(method)
+                if pol.gap <= gap_tol and pol.violation <= violation_tol:
+                    certified, status = pol, "certified"
+                    break
+            if certified is not None:
                 break
-            level /= 4.0
+            if not all_zero:
+                level /= 4.0
         if adapt and changes < max_rho_changes and rel_dual > 0 and rel_pri > 0:
             ratio = rel_pri / rel_dual
             if ratio > mu or ratio < 1.0 / mu:
@@ -343,9 +378,10 @@ def fast_admm(X: np.ndarray, y: np.ndarray, D: np.ndarray, beta: float, *, rho: 
     run = time.perf_counter() - run_start
     if certified is not None:
         return FastResult(certified.U, certified.U.copy(), done, status, certified.primal, certified.violation,
-                          rho_v, rho_s, changes, setup_seconds, run, history, certified.gap, attempts)
+                          rho_v, rho_s, changes, setup_seconds, run, history, certified.gap, attempts,
+                          polish_methods)
     return FastResult(U.copy(), V.copy(), done, status, objective_value(X, y, D, U, beta), float(stats[5]),
-                      rho_v, rho_s, changes, setup_seconds, run, history, float("nan"), attempts)
+                      rho_v, rho_s, changes, setup_seconds, run, history, float("nan"), attempts, polish_methods)
 
 
 # ----------------------------------------------------------------------------- polish + certificate
@@ -504,3 +540,128 @@ def fast_admm_reference(X: np.ndarray, y: np.ndarray, D: np.ndarray, beta: float
         nu = nu + gu - s
     return {"U": u.reshape(2 * P, d), "V": v.reshape(2 * P, d), "Lam": lam.reshape(2 * P, d),
             "S": s.reshape(2 * P, n), "Nu": nu.reshape(2 * P, n)}
+
+
+# ----------------------------------------------------------------------------- the gated relaxation
+@dataclass
+class GatedResult:
+    """Outcome of :func:`fast_gated`: blocks ``W`` (P, d), objective, certified relative gap."""
+
+    W: np.ndarray
+    iterations: int
+    status: str
+    objective: float
+    gap: float
+    newton_attempts: int
+    seconds: float
+
+
+def gated_certificate(X, y, D, beta, W) -> tuple[float, float]:
+    """Primal value at ``W`` and a dual lower bound for the gated program
+    ``min 1/2 ||sum_i D_i X w_i - y||^2 + beta sum_i ||w_i||``.
+
+    Dual: ``max -||lam||^2 / 2 - lam^T y`` over ``||X^T D_i lam|| <= beta``; ``lam = F w - y`` scaled by
+    ``t = min(1, beta / max_i ||X^T D_i lam||)`` is feasible, so the value is a lower bound on the
+    optimum at any ``W`` (weak duality).
+    """
+    lam = np.sum(D * (X @ W.T), axis=1) - y
+    primal = 0.5 * float(lam @ lam) + beta * float(np.sum(np.linalg.norm(W, axis=1)))
+    worst = float(np.max(np.linalg.norm((D * lam[:, None]).T @ X, axis=1)))
+    t = min(1.0, beta / worst) if worst > 0 else 1.0
+    return primal, -0.5 * t * t * float(lam @ lam) - t * float(lam @ y)
+
+
+def fast_gated(X: np.ndarray, y: np.ndarray, D: np.ndarray, beta: float, *, gap_tol: float = 1e-6,
+               max_iter: int = 20000, check_every: int = 50, pre: Setup | None = None) -> GatedResult:
+    """Solve the gated relaxation over patterns ``D`` (one free block per pattern, no cone constraints).
+
+    Accelerated proximal gradient (FISTA with gradient-based restart) on the ``dP``-dimensional
+    problem written through the kept Gram matrix ``M^T M`` (no product with the data per
+    iteration); every ``check_every`` iterations the support is taken from the iterate, the problem
+    restricted to it (smooth there), once the support is unchanged since the previous check, is solved by Newton steps
+    (:func:`theorylab.convex_relu.polish.restricted_ipm` without rows), and the point is certified by
+    :func:`gated_certificate`; the run stops at the first point whose certified relative gap is
+    ``<= gap_tol`` (status ``"certified"``), from the Newton point otherwise continuing FISTA.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)
+    y : ndarray of shape (n,)
+    D : ndarray of shape (n, P)
+    beta : float
+    gap_tol : float
+    max_iter : int
+        Proximal-gradient iterations at most.
+    check_every : int
+    pre : Setup, optional
+        A :func:`setup` of the same data (its ``MtM`` and ``c`` are used).
+
+    Returns
+    -------
+    GatedResult
+    """
+    from theorylab.convex_relu.polish import restricted_ipm
+
+    X = np.ascontiguousarray(X, dtype=float)
+    y = np.ascontiguousarray(y, dtype=float)
+    D = np.ascontiguousarray(D, dtype=float)
+    if not (beta > 0 and max_iter >= 1 and check_every >= 1):
+        raise ValueError("need beta > 0, max_iter, check_every >= 1")
+    start = time.perf_counter()
+    n, d = X.shape
+    P = D.shape[1]
+    st = setup(X, y, D) if pre is None else pre
+    H, c = st.MtM, st.c.ravel()
+    m = P * d
+    L = float(linalg.eigvalsh(H, subset_by_index=[m - 1, m - 1])[0]) * (1 + 1e-10) + 1e-300
+    const = 0.5 * float(y @ y)
+    w = np.zeros(m)
+    z, t = w.copy(), 1.0
+    best = (np.inf, w.reshape(P, d).copy())
+    done, status, attempts, previous = 0, "max_iter", 0, None
+
+    def prox(v):
+        B = v.reshape(P, d)
+        norms = np.linalg.norm(B, axis=1, keepdims=True)
+        shrink = np.where(norms > beta / L, 1.0 - (beta / L) / np.where(norms > 0, norms, 1.0), 0.0)
+        return (shrink * B).ravel()
+
+    while done < max_iter:
+        for _ in range(min(check_every, max_iter - done)):
+            w_new = prox(z - (H @ z - c) / L)
+            if (z - w_new) @ (w_new - w) > 0:            # restart the momentum (O'Donoghue-Candes)
+                t = 1.0
+                z = w.copy()
+                w_new = prox(z - (H @ z - c) / L)
+            t_new = 0.5 * (1.0 + np.sqrt(1.0 + 4.0 * t * t))
+            z = w_new + ((t - 1.0) / t_new) * (w_new - w)
+            w, t = w_new, t_new
+            done += 1
+        B = w.reshape(P, d)
+        keep = np.flatnonzero(np.linalg.norm(B, axis=1) > 0)
+        if (previous is None or not np.array_equal(keep, previous)) and done < max_iter:
+            previous = keep                          # polish only a support that held for a whole check
+            continue
+        Wn = np.zeros((P, d))
+        if keep.size:
+            idx = np.concatenate([np.arange(i * d, (i + 1) * d) for i in keep])
+            res = restricted_ipm(H[np.ix_(idx, idx)], c[idx], const, beta, np.zeros((0, d)),
+                                 np.zeros(0, dtype=np.int64), B[keep].copy(), tol=1e-13, max_iter=50)
+            Wn[keep] = res.u
+        attempts += 1
+        primal, dual = gated_certificate(X, y, D, beta, Wn)
+        gap = (primal - dual) / abs(dual)
+        if gap < best[0]:
+            best = (gap, Wn, primal)
+        if gap <= gap_tol:
+            status = "certified"
+            break
+        previous = None
+        if keep.size and np.isfinite(primal):     # continue from the Newton point when it is better
+            fw = 0.5 * w @ H @ w - c @ w + const + beta * float(np.sum(np.linalg.norm(B, axis=1)))
+            if primal < fw:
+                w = Wn.ravel().copy()
+                z, t = w.copy(), 1.0
+    gap, W = best[0], best[1]
+    obj = best[2] if len(best) > 2 else gated_certificate(X, y, D, beta, W)[0]
+    return GatedResult(W, done, status, obj, gap, attempts, time.perf_counter() - start)
