@@ -81,3 +81,24 @@ def test_interior_point_step_time_is_positive():
     X, y = data.teacher_regression(40, 3, rng)
     D = arrangements.sample_patterns(X, 4, rng)
     assert 0 < programs.interior_point_step_seconds(X, y, D, 1.0) < 5
+
+
+def test_bce_loss_value_and_program():
+    """BCE on the logit with labels in {0, 1}: the value, and Clarabel's optimum equals the objective at
+    its solution (cones feasible); the squared-loss program is unchanged by the new loss."""
+    from theorylab.convex_relu import arrangements, data
+
+    z, y01 = np.array([0.0, 2.0, -1.0]), np.array([1.0, 0.0, 1.0])
+    # log(1 + e^z) - y z: log 2 (z = 0, y = 1), log(1 + e^2) (y = 0), log(1 + e^-1) + 1 = log(1 + e) (z = -1, y = 1)
+    assert programs.loss_value(z, y01, "bce") == pytest.approx(np.log(2.0) + np.log1p(np.exp(2.0))
+                                                                + np.log1p(np.exp(1.0)))
+    rng = np.random.default_rng(2)
+    X, y = data.teacher_regression(30, 2, rng)
+    labels = (y > np.median(y)).astype(float)
+    D = arrangements.sample_patterns(X, 4, rng)
+    sol = programs.relu_program(X, labels, D, 0.3, loss="bce")
+    assert sol.tolerance <= 1e-8
+    assert abs(programs.convex_objective(X, labels, D, sol.V, sol.W, 0.3, loss="bce") - sol.value) <= 1e-6 * sol.value
+    assert programs.cone_violation(X, D, sol.V, sol.W) <= 1e-7
+    assert sol.value < 30 * np.log(2.0)          # the zero net's value: the optimum uses neurons
+    assert programs.gated_program(X, labels, D, 0.3, loss="bce").value <= sol.value + 1e-8 * sol.value

@@ -11,7 +11,9 @@ Programs over a pattern set ``D_1..D_P`` (``D`` is the (n, P) 0/1 array of :mod:
 * gated ReLU (card 3.3): the same without the cone constraints and one free block per pattern,
   a lower bound on the ReLU program over the same patterns.
 
-Losses: ``"squared"`` ``1/2 ||yhat - y||^2`` and ``"hinge"`` ``sum_k max(0, 1 - y_k yhat_k)``.
+Losses: ``"squared"`` ``1/2 ||yhat - y||^2``, ``"hinge"`` ``sum_k max(0, 1 - y_k yhat_k)`` (labels in
+{-1, +1}) and ``"bce"``, binary cross-entropy on the logit ``yhat`` with labels in {0, 1},
+``sum_k log(1 + exp(yhat_k)) - y_k yhat_k`` (cvxpy ``logistic``, an exponential-cone program).
 Reference solver: cvxpy with Clarabel (interior point) at ``tol_gap_abs = tol_gap_rel =
 tol_feas = 1e-10`` (card section 7; SCS is too loose to serve as ground truth), falling back to
 1e-9 and 1e-8 when Clarabel stops at its reduced accuracy or raises ``SolverError``; the status says
@@ -29,7 +31,7 @@ import numpy as np
 
 SOLVER = "CLARABEL"
 TOLERANCES = (1e-10, 1e-9, 1e-8)   # tol_gap_abs = tol_gap_rel = tol_feas, tried in turn
-LOSSES = ("squared", "hinge")
+LOSSES = ("squared", "hinge", "bce")
 
 
 @dataclass(frozen=True)
@@ -65,16 +67,21 @@ def _check_loss(loss: str) -> None:
 
 
 def loss_value(yhat: np.ndarray, y: np.ndarray, loss: str) -> float:
-    """``1/2 ||yhat - y||^2`` (squared) or ``sum max(0, 1 - y yhat)`` (hinge)."""
+    """``1/2 ||yhat - y||^2`` (squared), ``sum max(0, 1 - y yhat)`` (hinge) or
+    ``sum log(1 + exp(yhat)) - y yhat`` (bce, labels in {0, 1}, computed stably by ``logaddexp``)."""
     _check_loss(loss)
     if loss == "squared":
         return 0.5 * float(np.sum((yhat - y) ** 2))
+    if loss == "bce":
+        return float(np.sum(np.logaddexp(0.0, yhat) - y * yhat))
     return float(np.sum(np.maximum(0.0, 1.0 - y * yhat)))
 
 
 def _cvx_loss(yhat, y: np.ndarray, loss: str):
     if loss == "squared":
         return 0.5 * cp.sum_squares(yhat - y)
+    if loss == "bce":
+        return cp.sum(cp.logistic(yhat) - cp.multiply(y, yhat))
     return cp.sum(cp.pos(1 - cp.multiply(y, yhat)))
 
 
@@ -176,12 +183,12 @@ def relu_program(X: np.ndarray, y: np.ndarray, D: np.ndarray, beta: float, *, lo
     ----------
     X : ndarray of shape (n, d)
     y : ndarray of shape (n,)
-        Targets (regression) or labels in {-1, +1} (hinge).
+        Targets (regression), labels in {-1, +1} (hinge) or labels in {0, 1} (bce).
     D : ndarray of shape (n, P)
         Patterns (0/1), one per column.
     beta : float
         Weight of the group penalty (the non-convex net's weight decay is beta / 2 on both layers).
-    loss : {"squared", "hinge"}
+    loss : {"squared", "hinge", "bce"}
     """
     problem, V, W = relu_problem(X, y, D, beta, loss=loss)
     timing = _solve(problem)
