@@ -19,6 +19,7 @@ from scipy import stats
 
 from theorylab import Bound, Claim, Close, Paper, PowerLaw, Scaling, rates
 from theorylab.convex_relu import experiments as relu
+from theorylab.convex_relu import rbcd_experiments as relu_rbcd
 from theorylab.domains import Assume, Choice, Domain, Range
 from theorylab.convex_relu import mutants as _mutants  # noqa: F401  registers mutants
 from theorylab.rates import Estimate
@@ -699,3 +700,270 @@ CLAIMS = [
                   "about 13 s beyond C10's runs.",
     ),
 ]
+
+
+# ----------------------------------------------------------------------------------- C12-C14 (ADMM-RBCD, Alg. 2)
+RBCD_COST_SIZES = relu_rbcd.RBCD_COST_SIZES
+RBCD_SOURCE = ("Alg. 2 (ADMM-RBCD) as restated by Feng, Shah, Abraham, github zachary-shah/admmNN, "
+               "writing/ADMM_NN_Paper.pdf, sec. 2.2 [3P]; abstract (ADMM-RBCD extends ADMM to other losses)")
+
+
+def measure_c12(ctx) -> dict[str, Estimate]:
+    traces = ctx.runs("relu_rbcd_gap")
+    final = [tr.scalars["final_gap"] for tr in traces]
+    infeasible = [tr.scalars["final_infeasibility"] for tr in traces]
+    rival = [tr.scalars.get("rival_final_gap", math.nan) for tr in traces]
+    at_budget = [tr.scalars.get("gap_at_rival_budget", math.nan) for tr in traces]
+    return {
+        "log10_final_gap": rates.estimate_from_values(_log10(final), method="log10 |f(u^K) - p*| / p*, ADMM-RBCD "
+                                                      "stopped by its own residuals (BCE)"),
+        "log10_final_infeasibility": rates.estimate_from_values(_log10(infeasible), method="log10 max cone "
+                                                                "violation of u^K"),
+        "log10_rival_gap": rates.estimate_from_values(_log10(rival), method="log10 (min_k F_mu(u_k) - p*) / p*, "
+                                                      "block subgradient, budget of 2000 ADMM-RBCD iterations, best "
+                                                      "step of the grid"),
+        "log10_rival_over_rbcd": rates.estimate_from_values(
+            _log10(rival) - _log10(np.maximum(at_budget, 1e-16)),
+            method="log10 (rival gap / ADMM-RBCD gap), both after the same block-gradient budget"),
+    }
+
+
+def measure_c13(ctx) -> dict[str, Estimate]:
+    sizes = RBCD_COST_SIZES[ctx.profile]
+    runs = ctx.run_many([("relu_rbcd_cost", {"n": n}) for n in sizes])
+    seeds = range(len(runs[0]))
+
+    def exponent(read):
+        values = [[read(runs[i][s]) for i in range(len(sizes))] for s in seeds]
+        if not np.all(np.isfinite(values)):
+            return rates.estimate_from_values([math.nan], method="scaling exponent (not measured)")
+        return rates.estimate_from_fits([rates.fit_scaling(sizes, row) for row in values])
+
+    return {
+        "block_exponent": exponent(lambda tr: tr["block_seconds"][0]),
+        "ustep_exponent": exponent(lambda tr: tr["ustep_seconds"][0]),
+        "pass_exponent": exponent(lambda tr: tr["pass_seconds"][0]),
+        "trials_per_step": rates.estimate_from_values([tr.scalars["trials_per_step"] for per_n in runs for tr in per_n],
+                                                      method="line-search trials per block step (all n)"),
+    }
+
+
+def measure_c14(ctx) -> dict[str, Estimate]:
+    traces = ctx.runs("relu_rbcd_squared")
+    return {
+        "log10_iterate_distance": rates.estimate_from_values(
+            _log10([max(tr.scalars["iterate_distance"], 1e-16) for tr in traces]),
+            method="log10 ||v_RBCD^K - v_Alg1^K|| / ||v_Alg1^K||, squared loss"),
+        "log10_objective_difference": rates.estimate_from_values(
+            _log10([max(tr.scalars["objective_difference"], 1e-16) for tr in traces]),
+            method="log10 |f(u_RBCD^K) - f(u_Alg1^K)| / p*, squared loss"),
+        "log10_rbcd_gap": rates.estimate_from_values(_log10([tr.scalars["rbcd_gap"] for tr in traces]),
+                                                     method="log10 |f - p*| / p*, ADMM-RBCD, squared loss"),
+        "log10_coarse_distance": rates.estimate_from_values(
+            _log10([tr.scalars["coarse_distance"] for tr in traces]),
+            method="log10 ||v^K - v_Alg1^K|| / ||v_Alg1^K|| with the coarse pass count"),
+    }
+
+
+BCE_CONVEX = "Pilanci & Ergen 2020 (ICML), Thm 1 (any convex loss); BCE as in the authors' cvxpy script"
+C12_DOMAIN = Domain("relu_rbcd_gap", {
+    "n": Range(60, 160, integer=True), "features": Range(3, 6, integer=True),
+    "samples": Range(6, 12, integer=True), "beta": Range(0.2, 0.6, log=True)},
+    [Assume(lambda c: c["beta"] > 0 and c["rho"] > 0, "beta > 0, fixed rho > 0, labels in {0, 1}", BCE_CONVEX),
+     Assume(lambda c: c["passes"] >= 2 and 0 < c["stop_relative"] <= 1e-6 and c["iterations"] >= 20000,
+            ">= 2 RBCD passes per u-step; run until r_pri + r_dual <= 1e-6 of its first value (cap >= 2e4)",
+            "C12 rationale (horizon; active-set plateaus as in C2)")])
+C13_DOMAIN = Domain("relu_rbcd_cost", {
+    "features": Range(3, 8, integer=True), "kappa": Choice(10, 20), "rho": Range(0.3, 3.0, log=True)},
+    [Assume(lambda c: c["kappa"] >= 1, "P = n / kappa = O(n)", "abstract (quadratic time); P = O(n) [INFERRED], "
+            "card C3")])
+C14_DOMAIN = Domain("relu_rbcd_squared", {
+    "n": Range(60, 160, integer=True), "features": Range(3, 6, integer=True),
+    "samples": Range(6, 12, integer=True), "beta": Range(0.5, 2.0, log=True)},
+    [Assume(lambda c: c["passes"] >= 10 and c["stop_relative"] <= 1e-8 and c["iterations"] >= 10000,
+            "enough RBCD passes per u-step (>= 10), both runs to residual 1e-8 (cap >= 1e4)",
+            "C14 rationale; inexact ADMM needs accurate u-steps (Eckstein & Bertsekas 1992)")])
+
+CLAIMS.extend([
+    Claim(
+        paper=PAPER.slug, id="C12", domain=C12_DOMAIN, figures=("rbcd_gap",),
+        statement="ADMM-RBCD (ADMM whose u-step is a few passes of randomized block coordinate descent with "
+                  "backtracking) solves the sampled convex ReLU program with binary cross-entropy loss: stopped "
+                  "by its own residuals, its relative gap to the Clarabel optimum is below 1e-3, and the same "
+                  "number of block gradients spent on plain block subgradient steps leaves a gap at least 10x "
+                  "larger.",
+        source=RBCD_SOURCE,
+        measure=measure_c12,
+        predicted=[Bound(upper=-3.0, label="log10 final relative gap (BCE)"),
+                   Bound(upper=-3.0, on="log10_final_infeasibility", label="log10 cone violation of u^K"),
+                   Bound(lower=1.0, on="log10_rival_over_rbcd",
+                         label="log10 (rival gap / ADMM-RBCD gap) at the same budget")],
+        controls=[Bound(upper=-3.0, on="log10_rival_gap", label="rival reaches the same 1e-3",
+                        rival="randomized block (sub)gradient descent on the exact-penalty objective (Nesterov 2012, "
+                              "SIAM J. Optim., coordinate descent; Shor's subgradient method, O(1/sqrt(k))) with "
+                              "the same number of block gradients")],
+        rationale="Teacher data (data.teacher_regression: n=100, 4 Gaussian features + bias, unit-norm columns, "
+                  "ReLU teacher), labels 1[y > median] in {0, 1}, 8 sampled patterns, beta = 0.3 (the zero net is "
+                  "not optimal), BCE = sum log(1 + e^z) - y z on the logit. Reference: Clarabel on "
+                  "programs.relu_problem(loss='bce') at 1e-10. ADMM-RBCD (theorylab/convex_relu/rbcd.py): rho = 1 "
+                  "fixed, gamma = 1, 2 passes (4P block steps) per u-step, warm started, step t = 1, 1/2, ... "
+                  "until Armijo (c = 1e-4) on the augmented Lagrangian in u. K: each run stops on ADMM's own "
+                  "residuals, r_pri + r_dual <= 1e-6 of the first iteration's (cap 2e4; no p* is used). A first "
+                  "version fixed K = 2000 (every development instance was <= 1e-4 there); EXPLORED, at n = 131-150 "
+                  "with 9-10 patterns single seeds sat on an active-set plateau (gap 5.6e-4 .. 1.1e-3, cone "
+                  "violation 1.2e-3 .. 3.9e-3, r_pri flat at 1.5e-3 for ~1e4 iterations, then 2e-10), the same "
+                  "phenomenon as C2's; any fixed K is instance-tuned, hence the residual rule (runs end after "
+                  "1.8e3-1.2e4 iterations in exploration, one at the then cap 3e4 with gap 2e-5; the cap is 2e4 so that mutants that never converge stay cheap). The gap is read at the primal iterate "
+                  "u^K (not the group-sparse v), in log10 (spread over decades), median and interval over 5 seeds "
+                  "(quick). Nearest rival: the same work without ADMM, randomized block subgradient descent on the "
+                  "exact-penalty objective l(F u) + beta sum ||u_g|| + mu sum (-(G u)_+), mu = 1.5 x the largest "
+                  "cone multiplier of Clarabel's solution (the penalty is then exact, F_mu >= p*; this hindsight "
+                  "is given to the rival), step eta0 / sqrt(1 + pass), eta0 chosen per seed in hindsight from "
+                  "{0.01, ..., 3}, best objective seen (checked every 10 iteration-equivalents), with the budget "
+                  "of 2000 ADMM-RBCD iterations: 2000 x (passes + 1) x 2P block gradients (RBCD's steps plus one "
+                  "pass for ADMM's G u per iteration; RBCD's line-search trials, O(n) each, are not charged). "
+                  "The issue's form 'the rival stays above 1e-2' is instance-size dependent (at n = 60, 6 patterns "
+                  "the rival reached 1.9e-3 on one seed, while ADMM-RBCD was at <= 3e-5), so the claim predicts "
+                  "the comparison at equal budget: the rival's gap is at least 10x ADMM-RBCD's (log10 ratio >= 1; "
+                  "measured about 3), and the control is the rival reaching the same 1e-3 (same band as the "
+                  "prediction), which is rejected. Explored: 5 of 5 points agree (after the residual rule). "
+                  "Quick cost about 15 s.",
+    ),
+    Claim(
+        paper=PAPER.slug, id="C13", domain=C13_DOMAIN, figures=("rbcd_cost",),
+        statement="One RBCD block update costs time linear in n, while the Cholesky u-step of Algorithm 1 costs "
+                  "time quadratic in n when P grows linearly with n.",
+        source=RBCD_SOURCE + "; abstract (quadratic per-iteration time); P = O(n) [INFERRED], card C3",
+        measure=measure_c13,
+        predicted=[Scaling(1.0, tol=0.3, parameter="n", on="block_exponent"),
+                   Scaling(2.0, tol=0.3, parameter="n", on="ustep_exponent")],
+        controls=[Scaling(2.0, tol=0.3, parameter="n", on="block_exponent",
+                          rival="a block update as costly as the Cholesky u-step per iteration (e.g. the "
+                                "prediction F u recomputed from all blocks, O(n d P) = O(n^2) for P = n/10), "
+                                "i.e. no per-block saving")],
+        rationale="Process CPU seconds (one thread; robust to a shared machine, see C3) per block step of ADMM-RBCD "
+                  "on the BCE program (best of 5 runs of 500 random block steps from the same random ADMM state, "
+                  "after a warm-up; Armijo trials included, about 2 per step) and per u-step of Algorithm 1 "
+                  "(right-hand side G^T (s - nu) and the two triangular solves with the split factors of "
+                  "admm.factor, best of 5 runs of 10; the one-off O((dP)^3 + n (dP)^2) factorization excluded and "
+                  "reported), d = 5, P = n/10 (the paper's quadratic-time regime, as C3), n in {200, ..., 3200}. "
+                  "A block step touches X once for the block's X u_g and X^T (...) and once for X grad (O(n d)), "
+                  "the Cholesky u-step costs (dP)^2 + 2 n d P = O(n^2). Exponent = per-seed OLS log-log slope, "
+                  "median and interval over 3 seeds; bands +-0.3 for both. The RBCD pass (2P block steps) exponent "
+                  "is reported: it is about 2 too (a full pass is as costly as a Cholesky u-step at P = n/10; "
+                  "what RBCD saves is the cubic factorization and the (dP)^2 memory). Nearest rival: exponent 2 for "
+                  "the block update (no per-block saving); the mutant full_prediction (F u recomputed every step) "
+                  "is that rival made concrete.",
+    ),
+    Claim(
+        paper=PAPER.slug, id="C14", domain=C14_DOMAIN,
+        statement="On the squared loss, ADMM-RBCD with enough inner passes reproduces Algorithm 1's iterate "
+                  "(the two algorithms differ only in how the u-step is solved).",
+        source=RBCD_SOURCE + "; Alg. 1 as restated there",
+        measure=measure_c14,
+        predicted=[Bound(upper=-4.0, on="log10_iterate_distance", label="log10 relative distance of v^K"),
+                   Bound(upper=-5.0, on="log10_objective_difference",
+                         label="log10 |f_RBCD - f_Alg1| / p* at K")],
+        controls=[Bound(upper=-4.0, on="log10_coarse_distance", label="2 passes also reproduce Alg. 1",
+                        rival="inexact ADMM converges whatever the inner accuracy (Eckstein & Bertsekas 1992 "
+                              "require summable u-step errors; a fixed pass count does not give them)")],
+        rationale="C1's instance family (teacher regression, n = 100, 4 features + bias, 8 sampled patterns, beta = 1, "
+                  "rho = 3). Both algorithms run from zero until their own residuals r_pri + r_dual fall to 1e-8 of "
+                  "the first iteration's (cap 10^4): ADMM-RBCD with 10 passes (20P block steps) per u-step and "
+                  "Algorithm 1 with the exact Cholesky u-step; the final v iterates and objectives are compared. "
+                  "The rival is ADMM-RBCD with 2 passes. The squared loss couples the blocks through F^T F (Hessian "
+                  "up to ~ 2P lambda_max(X^T X) against rho), 4x more than BCE's (sigmoid' <= 1/4): with 2 passes "
+                  "the inexact u-step keeps ADMM away from Algorithm 1's limit (distance 0.02-0.2, gap 4e-3 .. 0.24 "
+                  "at the cap). A first version compared the two at a fixed K = 3000 and asserted the RBCD gap to p* "
+                  "<= 1e-6: Algorithm 1 itself was at 2e-6 .. 3.5e-5 there on 2 of 5 seeds, and at a plateau "
+                  "transition a small lag made the iterates differ by 3e-3 (explored, n = 131); both are now run to "
+                  "convergence and the prediction is their agreement (v within 1e-4, objectives within 1e-5 of p*). "
+                  "EXPLORED (first version): 4 of 5 agree; after the change, at n = 131, 10 patterns one seed in "
+                  "five still differs: ADMM-RBCD with 10 passes stalls at gap 1.5e-2 after 10^4 iterations where "
+                  "Algorithm 1 reaches 1e-5 (20 passes do reach it). A fixed inner pass count is an accuracy "
+                  "assumption on the u-step that depends on the coupling of the instance, not a guarantee; the "
+                  "paper states none. Median and interval over 5 seeds; quick cost about 25 s.",
+    ),
+])
+
+
+# ----------------------------------------------------------------------------------- C15 (ADMM on the exact program)
+def measure_c15(ctx) -> dict[str, Estimate]:
+    traces = ctx.runs("relu_exact_admm")
+    s = {key: np.array([tr.scalars[key] for tr in traces]) for key in traces[0].scalars}
+    return {
+        "log10_exact_gap": rates.estimate_from_values(_log10(np.abs(s["admm_rel"])), summary="max",
+                                                      method="log10 |f(u) - p*| / p*, ADMM on all 2n patterns"),
+        "log10_violation": rates.estimate_from_values(_log10(s["admm_violation"]), summary="max",
+                                                      method="log10 max cone violation of ADMM's u"),
+        "log10_mapped_rel_err": rates.estimate_from_values(_log10(s["mapped_rel_err"]), summary="max",
+                                                           method="log10 |F(net mapped from ADMM's v) - p*| / p*"),
+        "dual_excess": rates.estimate_from_values(s["dual_excess"], summary="max",
+                                                  method="max over every arc of the dual constraint at ADMM's "
+                                                         "point / beta - 1"),
+        "sampled_dual_excess": rates.estimate_from_values(s["sampled_dual_excess"],
+                                                          method="the same certificate at the sampled program's "
+                                                                 "ADMM point"),
+        "own_rule_met": rates.estimate_from_values(s["admm_converged"], summary="min",
+                                                   method="1 if ADMM's own residual rule stopped the run"),
+        "sampled_minus_exact": rates.estimate_from_values(s["sampled_admm_rel"], summary="min",
+                                                          method="f(ADMM on the sampled program) / p* - 1"),
+        "log10_sampled_gap": rates.estimate_from_values(_log10(s["sampled_admm_rel"]),
+                                                        method="log10 (f(ADMM on the sampled program) - p*) / p*"),
+        "log10_fixed_gap": rates.estimate_from_values(_log10(np.abs(s["fixed_rel"])),
+                                                      method="log10 |f - p*| / p*, Algorithm 1 at fixed rho = 10, "
+                                                             "2e4 iterations"),
+    }
+
+
+C15_DOMAIN = Domain("relu_exact_admm", {
+    "n": Range(40, 80, integer=True), "noise": Range(0.0, 0.2), "beta": Range(0.02, 0.2, log=True)},
+    [Assume(lambda c: c["beta"] > 0, "beta > 0; all patterns of X in R^2 (2n by the angular sweep)", CONVEX),
+     Assume(lambda c: c["sample_directions"] <= c["n"], "the approximate program samples at most n directions "
+            "(fewer than the 2n patterns)", "measurement (the rival's premise)")])
+
+CLAIMS.append(Claim(
+    paper=PAPER.slug, id="C15", domain=C15_DOMAIN, figures=("exact_admm",),
+    statement="ADMM solves the exact program too: in 2-D with every pattern enumerated, ADMM stopped by its own "
+              "residuals reaches the exact optimum (relative error <= 1e-6, cone violation <= 1e-6) and the net "
+              "mapped from it attains p*; ADMM on a sampled pattern set stays above p*.",
+    source="abstract (ADMM for both the exact and the approximate programs); Alg. 1 as restated in "
+           "zachary-shah/admmNN [3P]; issue 20 (fidelity: ADMM on the exact program)",
+    measure=measure_c15,
+    predicted=[Bound(upper=-6.0, on="log10_exact_gap", label="log10 |f - p*| / p*, every seed"),
+               Bound(upper=-6.0, on="log10_violation", label="log10 cone violation, every seed"),
+               Bound(upper=-6.0, on="log10_mapped_rel_err", label="log10 mapped net vs p*, every seed"),
+               Bound(upper=1e-4, on="dual_excess", label="dual certificate over all arcs, max / beta - 1"),
+               Bound(lower=-1e-6, on="sampled_minus_exact", label="sampled ADMM / p* - 1, every seed")],
+    controls=[Bound(upper=-6.0, on="log10_sampled_gap", label="log10 gap of ADMM on n sampled directions",
+                    rival="the approximate (sampled) program as a stand-in for the exact one (the paper's own "
+                          "quadratic-time route; Pilanci & Ergen 2020 sampling heuristic): ADMM on n sampled "
+                          "directions would already reach p*"),
+              Bound(upper=1e-4, on="sampled_dual_excess", label="dual certificate at the sampled program's point"),
+              Bound(upper=-6.0, on="log10_fixed_gap", label="log10 gap of Algorithm 1 at fixed rho = 10, 2e4 its")],
+    rationale="Planar regression as C4 (n=40, x ~ N(0, I_2), no bias, y = sin(2 x_1) + max(0, x_2) + 0.05 noise, "
+              "beta=0.05), all 2n = 80 patterns by the angular sweep, p* by Clarabel at 1e-10. ADMM is the fast "
+              "path (Algorithm 1's splitting with separate penalties on u = v and G u = s): the cone penalty is "
+              "0.1 times the consensus penalty, residual balancing from rho = 10 (at most 50 changes), and the run "
+              "stops on its own relative residuals at 1e-9 (Boyd et al. 2011, sec. 3.3.1); no polish and no "
+              "reference optimum. 6 seeds (quick), worst case over seeds for every predicted law. Why these "
+              "settings: the exact 2-D program is degenerate (many patterns carry the same fit, about twice as "
+              "many blocks end non-zero as in Clarabel's solution), and at one shared penalty (ratio 1) or at "
+              "the fixed default rho = 10 ADMM stalls: in development, 20,000 iterations of Algorithm 1 at rho = 10 "
+              "left relative gaps 2e-4..8e-3 on 10 of 10 seeds, and ratio 1 with balancing left 3e-5 on one "
+              "seed in six after 1e5 iterations; ratio 0.1 was chosen once on seeds 0-9 (every seed to <= 5e-9) "
+              "and is fixed, not tuned per instance. Nearest rival: the sampled program with n raw directions "
+              "(23-32 of the 80 patterns) is as good as the exact one; ADMM on it converges (same rule) to "
+              "values 7e-5..2e-2 above p* (median about 1e-2), rejected. Global optimality is also certified "
+              "without Clarabel: at ADMM's point the exact program's dual constraint max |r^T D_j X u| <= beta holds "
+              "on every arc of constant pattern (exact in 2-D, sampled.dual_values) to C10's slack 1e-4 (measured "
+              "<= 7e-8), while "
+              "at the sampled program's point it is exceeded by 50-120% (the certificate has power; it is what "
+              "kills the half_sweep mutant, whose incomplete 'exact' program Clarabel and ADMM agree on). The fixed-rho Algorithm 1 control is an "
+              "honest limitation of the plain method on this degenerate program, not a straw man: it is why the "
+              "claim runs the balanced path. Quick cost about 11 s. EXPLORED (10 points, n 40-80, beta 0.02-0.2, noise "
+              "0-0.2): 5 agree, 5 inconclusive, none disagrees: on one or two seeds of six ADMM stalls (cone "
+              "violation 1e-5..3e-5, gap up to 2e-6 after 2e5 iterations) at every penalty, ratio and balancing "
+              "setting tried, and plain Algorithm 1 stalls there too: a finding about the method on degenerate "
+              "exact programs (docs/papers/convex_relu_admm.md, C15), kept as a KNOWN_FINDING.",
+))

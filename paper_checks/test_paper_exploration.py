@@ -33,6 +33,9 @@ KNOWN_FINDINGS = {
                            "asymptotic (docs/papers/convex_relu_admm.md, Exploration)",
     "convex_relu_admm:C7": "at curvature 0.3-0.5 with 8-12 features a linear classifier is within 0.02 of the "
                            "net: the rival is not rejected (docs/papers/convex_relu_admm.md, Exploration)",
+    "convex_relu_admm:C15": "ADMM on the degenerate exact 2-D program stalls on some instances (small beta, n ~ 60): "
+                            "after 2e5 iterations the cone violation stays at 1e-5 and the gap at ~2e-6, at every "
+                            "penalty tried, with and without balancing (docs/papers/convex_relu_admm.md, C15)",
     "matrix_sensing_overparam:C3c": "at kappa close to 1 the alpha range spans only a factor 2, so per-seed "
                                     "exponents scatter by +-0.3 and the interval grazes the band edge (a precision "
                                     "limit; docs/papers/matrix_sensing_overparam.md, Exploration)",

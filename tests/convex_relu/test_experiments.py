@@ -14,6 +14,8 @@ from theorylab.registry import seed_generator
     (ex.Exact2DConfig, "sample_sizes", [10, 5]), (ex.AdversarialConfig, "attack_grid", [0.0, 0.1]),
     (ex.GatedConfig, "loss", "absolute"), (ex.SCPConfig, "neurons", [100, 50]),
     (ex.EarlyAccuracyConfig, "max_early", 0), (ex.EarlyAccuracyConfig, "converged_iterations", 5),
+    (ex.ExactADMMConfig, "rho_ratio", 0.0), (ex.ExactADMMConfig, "eps_rel", 1.0),
+    (ex.ExactADMMConfig, "sample_directions", 0),
 ])
 def test_bad_values_name_their_field(config, field, value):
     with pytest.raises(ConfigError) as info:
@@ -89,3 +91,13 @@ def test_experiments_do_not_import_the_figures():
     imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) for alias in node.names}
     imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert "figures" not in imported and not any("figures" in name for name in imported)
+
+
+def test_exact_admm_run_reaches_the_exact_optimum_and_is_certified():
+    config = ex.ExactADMMConfig(n=20, sample_directions=10, fixed_iterations=200)
+    a, b = (ex.exact_admm(config, seed_generator(0)) for _ in range(2))
+    assert np.array_equal(a["relative_residual"], b["relative_residual"]) and a.scalars == b.scalars
+    s = a.scalars
+    assert s["admm_converged"] == 1 and abs(s["admm_rel"]) <= 1e-6 and s["mapped_rel_err"] <= 1e-6
+    assert s["dual_excess"] <= 1e-6 < s["sampled_dual_excess"]     # the certificate sees the missing patterns
+    assert s["sampled_admm_rel"] >= -1e-6 and s["patterns_sampled"] < s["patterns_exact"]

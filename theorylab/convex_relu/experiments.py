@@ -10,6 +10,7 @@
 * ``relu_robust_certificate``  PGD vs the robust program's per-point terms (C9).
 * ``relu_early_accuracy``  test accuracy of the net mapped from the ADMM iterate v^k, small k vs converged (C7).
 * ``relu_sampled_quality``  2-D sampled program: probability that a fresh pattern violates the dual constraint (C10, C11).
+* ``relu_exact_admm``  ADMM on the exact 2-D program (all patterns) and on a sampled one, vs the exact optimum (C15).
 
 The figures live in :mod:`theorylab.convex_relu.figures`, which imports this module (never the
 reverse); the paper module hands them to :class:`~theorylab.claims.Paper`.
@@ -25,6 +26,7 @@ from theorylab.config import memory_terms, require
 from theorylab.convex_relu import adversarial, arrangements, baseline, data, programs, sampled, scp
 from theorylab.convex_relu.admm import admm_relu, blas_iteration_seconds, select_rho
 from theorylab.convex_relu.admm import factor as admm_factor
+from theorylab.convex_relu.fast_admm import fast_admm
 from theorylab.registry import experiment
 from theorylab.trace import Trace
 
@@ -645,3 +647,92 @@ def sampled_quality(config: SampledQualityConfig, rng: np.random.Generator) -> T
         "patterns": patterns.mean(axis=0), "active": active.mean(axis=0),
         "scenario_bound": active.mean(axis=0) / (np.array(config.sample_sizes) + 1.0)},
         {"patterns_exact": float(arrangements.enumerate_patterns_2d(X).shape[1])})
+
+
+# --------------------------------------------------------------------------- ADMM on the exact program (C15)
+@dataclass(frozen=True)
+class ExactADMMConfig:
+    n: int = 40
+    noise: float = 0.05
+    beta: float = 0.05
+    sample_directions: int = 40
+    rho: float = 10.0
+    rho_ratio: float = 0.1
+    eps_rel: float = 1e-9
+    max_iter: int = 200000
+    max_rho_changes: int = 50
+    fixed_iterations: int = 20000
+
+    def validate(self) -> None:
+        require(self.n >= 3, "n", "an integer >= 3", self.n)
+        require(self.noise >= 0, "noise", "a non-negative noise level", self.noise)
+        require(self.beta > 0, "beta", "a positive penalty weight", self.beta)
+        require(self.sample_directions >= 1, "sample_directions", "an integer >= 1 (raw directions of the "
+                "sampled program)", self.sample_directions)
+        require(self.rho > 0, "rho", "a positive initial ADMM penalty", self.rho)
+        require(self.rho_ratio > 0, "rho_ratio", "a positive ratio of the cone penalty to the consensus penalty",
+                self.rho_ratio)
+        require(0 < self.eps_rel < 1, "eps_rel", "a relative residual tolerance in (0, 1)", self.eps_rel)
+        require(self.max_iter >= 10, "max_iter", "an integer >= 10", self.max_iter)
+        require(self.max_rho_changes >= 0, "max_rho_changes", "an integer >= 0", self.max_rho_changes)
+        require(self.fixed_iterations >= 1, "fixed_iterations", "an integer >= 1", self.fixed_iterations)
+
+    def memory_bytes(self) -> tuple[int, str]:
+        """Peak memory of a run: the exact program over all 2n patterns in cvxpy/Clarabel (as
+        :class:`Exact2DConfig`) and ADMM's (4n, n) cone slacks and duals, twice (both ADMM paths)."""
+        P = 2 * self.n
+        return memory_terms(n=8 * 12 * self.n * P * 4 + 8 * 3 * (4 * P) ** 2 + 8 * 2 * 2 * (2 * P) * self.n,
+                            sample_directions=8 * 4 * self.n * self.sample_directions)
+
+
+@experiment("relu_exact_admm", paper=PAPER, config=ExactADMMConfig, version=2)
+def exact_admm(config: ExactADMMConfig, rng: np.random.Generator) -> Trace:
+    """ADMM on the exact 2-D program (all patterns) against its Clarabel optimum (C15).
+
+    ADMM is the fast path (:func:`~theorylab.convex_relu.fast_admm.fast_admm`: Algorithm 1's
+    splitting, residual balancing from ``rho``, cone penalty ``rho_ratio * rho``, stopping on its own
+    relative residuals at ``eps_rel``, no polish). Also: the same ADMM on the sampled program of
+    ``sample_directions`` Gaussian directions (the approximate program), and Algorithm 1 at the fixed
+    penalty ``rho`` for ``fixed_iterations`` iterations, both scored against the exact optimum.
+    ``dual_excess``: the exact program's dual constraint at ADMM's point, over every arc of constant
+    pattern (:func:`~theorylab.convex_relu.sampled.dual_values`), as max / beta - 1: a certificate of
+    global optimality that needs no reference solver (<= 0 up to ADMM's accuracy).
+    """
+    X, y = data.planar_regression(config.n, rng, noise=config.noise)
+    D = arrangements.enumerate_patterns_2d(X)
+    raw = arrangements.patterns_from_directions(X, rng.standard_normal((2, config.sample_directions)))
+    D_s = arrangements.unique_patterns(raw)[0]
+    exact = programs.relu_program(X, y, D, config.beta)
+    p = exact.value
+    options = dict(rho=config.rho, rho_ratio=config.rho_ratio, eps_rel=config.eps_rel, max_iter=config.max_iter,
+                   max_rho_changes=config.max_rho_changes, polish_at=None)
+    run = fast_admm(X, y, D, config.beta, **options)
+    P = D.shape[1]
+    U, alpha = programs.network_from_convex(run.V[:P].T, run.V[P:].T)
+    mapped = programs.network_objective(X, y, U, alpha, config.beta)
+    sampled_run = fast_admm(X, y, D_s, config.beta, **options)
+    fixed = admm_relu(X, y, D, config.beta, rho=config.rho, max_iter=config.fixed_iterations,
+                      record_every=config.fixed_iterations)
+    fixed_value = programs.convex_objective(X, y, D, fixed.V, fixed.W, config.beta)
+    history = np.array([(k, max(pri, dual)) for k, pri, dual, _ in run.history])
+    arcs, start, stop = sampled.arcs_2d(X)
+
+    def dual_excess(result, patterns) -> float:
+        """max over every arc of the dual constraint's value / beta - 1 (<= 0 certifies global optimality)."""
+        k = patterns.shape[1]
+        residual = y - programs.convex_output(X, patterns, result.U[:k].T, result.U[k:].T)
+        return float(np.max(sampled.dual_values(X, residual, arcs, start, stop)) / config.beta - 1.0)
+    scalars = {
+        "p_exact": p, "exact_tolerance": exact.tolerance, "patterns_exact": float(P),
+        "admm_rel": (run.objective - p) / p, "admm_violation": run.violation,
+        "admm_iterations": float(run.iterations), "admm_converged": float(run.status == "converged"),
+        "admm_rho_changes": float(run.rho_changes),
+        "mapped_rel_err": _relative(mapped, p), "active_neurons": float(alpha.size),
+        "patterns_sampled": float(D_s.shape[1]),
+        "sampled_admm_rel": (sampled_run.objective - p) / p, "sampled_admm_violation": sampled_run.violation,
+        "sampled_admm_converged": float(sampled_run.status == "converged"),
+        "dual_excess": dual_excess(run, D), "sampled_dual_excess": dual_excess(sampled_run, D_s),
+        "fixed_rel": (fixed_value - p) / p,
+        "fixed_violation": programs.cone_violation(X, D, fixed.V, fixed.W),
+    }
+    return Trace(history[:, 0], {"relative_residual": history[:, 1]}, scalars)

@@ -8,6 +8,7 @@ import numpy as np
 
 from theorylab import plotting
 from theorylab.convex_relu import experiments as ex
+from theorylab.convex_relu import rbcd_figures
 from theorylab.convex_relu import sampled
 from theorylab.trace import stack
 
@@ -205,10 +206,49 @@ def _sampled(ctx, outdir) -> list[Path]:
     return plotting.save(fig, outdir, "sampled_quality", caption=text)
 
 
+def _exact_admm(ctx, outdir) -> list[Path]:
+    traces = ctx.runs("relu_exact_admm")
+    fig, axes = plotting.figure(ncols=2)
+    ax = axes[0, 0]
+    t, residual = stack(traces, "relative_residual")
+    plotting.band(ax, t, residual, stopped_below=True, label=f"median of {len(traces)} seeds")
+    eps = ctx.config("relu_exact_admm").eps_rel
+    ax.axhline(eps, color="0.4", lw=0.9, ls="--", label=f"stopping level {eps:.0e}")
+    ax.set(yscale="log", xscale="log", xlabel="iteration $k$", ylim=(eps / 10, 3),
+           ylabel=r"max(relative $r_{\rm pri}$, relative $r_{\rm dual}$)",
+           title="C15: ADMM, exact 2-D program ($2n$ patterns)")
+    ax.legend(loc="lower left")
+    ax = axes[0, 1]
+    floor = 1e-12
+    groups = (("ADMM,\nexact program", [abs(tr.scalars["admm_rel"]) for tr in traces], "#1f77b4"),
+              ("ADMM, sampled\n($n$ directions)", [tr.scalars["sampled_admm_rel"] for tr in traces], "#ff7f0e"),
+              ("Alg. 1, fixed $\\rho$,\n$2 \\cdot 10^4$ iterations", [abs(tr.scalars["fixed_rel"]) for tr in traces],
+               "#7f7f7f"))
+    for i, (_, values, color) in enumerate(groups):
+        values = np.maximum(np.asarray(values, dtype=float), floor)
+        ax.scatter(i + np.linspace(-0.12, 0.12, values.size), values, color=color, s=22, zorder=3)
+        ax.hlines(np.median(values), i - 0.25, i + 0.25, color=color, lw=2)
+    ax.axhline(1e-6, color="0.3", lw=0.9, ls="--", label="$10^{-6}$ (C15's bound)")
+    ax.set_xticks(range(len(groups)), [g[0] for g in groups])
+    ax.set(yscale="log", ylim=(floor / 3, 1), ylabel=r"$|f - p^\star_{\rm exact}| / p^\star_{\rm exact}$",
+           title="final gap, per seed (bar: median)")
+    ax.legend(loc="upper left")
+    text = plotting.caption(
+        "Left: ADMM's larger relative residual on the exact 2-D program (every pattern enumerated) against the "
+        "iteration, log axes, with residual balancing and a cone penalty 0.1 times the consensus penalty; each run "
+        "stops on its own rule at 1e-9 (a stopped run counts as below the axis). Right: each seed's final relative "
+        "gap to the exact optimum p* (Clarabel at 1e-10): the exact-program ADMM lands below 1e-6 on every seed, "
+        "ADMM on a sampled set of n directions stays well above p* (the rival), and plain Algorithm 1 at the "
+        "fixed rho = 10 has not reached 1e-6 after 2e4 iterations (C15)",
+        profile=ctx.profile, seeds=len(traces), band="10-90% range across seeds")
+    return plotting.save(fig, outdir, "exact_admm", caption=text)
+
+
 def make_all(ctx, outdir) -> list[Path]:
     """Every figure of the paper; returns the written paths."""
     outdir = Path(outdir)
     paths: list[Path] = []
-    for draw in (_admm, _cost, _adversarial, _exact, _scp, _sampled):
+    for draw in (_admm, _cost, _adversarial, _exact, _exact_admm, _scp, _sampled):
         paths += draw(ctx, outdir)
+    paths += rbcd_figures.make_all(ctx, outdir)
     return paths

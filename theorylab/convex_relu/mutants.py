@@ -212,6 +212,32 @@ def no_rescale(config, rng):
         return experiments.exact_2d(config, rng)
 
 
+@mutant("relu_exact_admm", "half_sweep")
+def half_sweep(config, rng):
+    """The angular sweep cuts the circle only at theta_k + pi/2 (the theta_k - pi/2 boundaries are
+    forgotten), so the "exact" program misses about half of the patterns."""
+    def half(X):
+        theta = np.arctan2(X[:, 1], X[:, 0])
+        cuts = np.sort(np.mod(theta + np.pi / 2, 2 * np.pi))
+        mids = 0.5 * (cuts + np.append(cuts[1:], cuts[0] + 2 * np.pi))
+        H = np.vstack([np.cos(mids), np.sin(mids)])
+        return experiments.arrangements.unique_patterns(experiments.arrangements.patterns_from_directions(X, H))[0]
+
+    with _patched(experiments.arrangements, "enumerate_patterns_2d", half):
+        return experiments.exact_admm(config, rng)
+
+
+@mutant("relu_exact_admm", "cone_operator")
+def cone_operator(config, rng):
+    """The fast path's u-step operator is built with the consensus penalty in place of the cone
+    penalty (rho_s := rho_v in the matrix, not in the right-hand side): a wrong fixed point."""
+    from theorylab.convex_relu import fast_admm
+
+    original = fast_admm.operators
+    with _patched(fast_admm, "operators", lambda st, rho_v, rho_s: original(st, rho_v, rho_v)):
+        return experiments.exact_admm(config, rng)
+
+
 @mutant("relu_sampled_quality", "cone_ignored")
 def cone_ignored(config, rng):
     """The dual check drops the cone ``(2 D_j - I) X u >= 0`` and maximizes over the whole unit ball
@@ -222,3 +248,44 @@ def cone_ignored(config, rng):
 
     with _patched(experiments.sampled, "sector_max", whole_ball):
         return experiments.sampled_quality(config, rng)
+
+
+# --------------------------------------------------------------------------- ADMM-RBCD (C12-C14)
+# The RBCD mutants run the real Numba kernel with one deliberate bug switched on (rbcd.BUG_*):
+# * ``any_step``         the line search accepts the first trial step t = 1 (no Armijo test);
+# * ``no_mask``          the block gradient's loss term is X^T l'(yhat) instead of X^T D_i l'(yhat);
+# * ``rbcd_no_dual``     the dual updates of lam and nu are dropped (a penalty method at fixed rho);
+# * ``full_prediction``  every block step recomputes yhat = F u from all blocks (O(n d P) per step).
+import functools  # noqa: E402
+
+from theorylab.convex_relu import rbcd as _rbcd  # noqa: E402
+from theorylab.convex_relu import rbcd_experiments  # noqa: E402
+
+
+@mutant("relu_rbcd_gap", "any_step")
+def any_step(config, rng):
+    """The backtracking line search accepts t = 1 without testing sufficient decrease."""
+    with _patched(rbcd_experiments, "admm_rbcd", functools.partial(_rbcd.admm_rbcd, _bug=_rbcd.BUG_ANY_STEP)):
+        return rbcd_experiments.rbcd_gap(config, rng)
+
+
+@mutant("relu_rbcd_gap", "no_mask")
+def no_mask(config, rng):
+    """The block gradient of the loss misses the pattern mask D_i (X^T l' instead of X^T D_i l')."""
+    with _patched(rbcd_experiments, "admm_rbcd", functools.partial(_rbcd.admm_rbcd, _bug=_rbcd.BUG_NO_MASK)):
+        return rbcd_experiments.rbcd_gap(config, rng)
+
+
+@mutant("relu_rbcd_gap", "rbcd_no_dual")
+def rbcd_no_dual(config, rng):
+    """ADMM-RBCD without the dual updates (lam and nu stay zero): a quadratic penalty at fixed rho."""
+    with _patched(rbcd_experiments, "admm_rbcd", functools.partial(_rbcd.admm_rbcd, _bug=_rbcd.BUG_NO_DUAL)):
+        return rbcd_experiments.rbcd_gap(config, rng)
+
+
+@mutant("relu_rbcd_cost", "full_prediction")
+def full_prediction(config, rng):
+    """Each RBCD block step recomputes the prediction F u from all 2P blocks instead of updating it."""
+    with _patched(rbcd_experiments, "block_step_seconds",
+                  functools.partial(_rbcd.block_step_seconds, _bug=_rbcd.BUG_FULL_PREDICTION)):
+        return rbcd_experiments.rbcd_cost(config, rng)
