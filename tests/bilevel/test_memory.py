@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from theorylab.config import build_config
+from theorylab.context import Context
 from theorylab.errors import ConfigError
 from theorylab.registry import experiments
 
@@ -19,9 +19,7 @@ HUGE = {"bilevel_closeness": ("n_sigma", 10**11), "bilevel_jump": ("n_sigma", 10
 
 
 def _config(name, profile, **values):
-    exp = experiments()[name]
-    base, _, source = exp.profile(profile)
-    return build_config(exp.config, {**base, **values}, source=source)
+    return Context(profile, store=False).config(name, **values)
 
 
 def test_every_bilevel_experiment_is_covered():

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from theorylab.config import build_config
+from theorylab.context import Context
 from theorylab.errors import ConfigError
 from theorylab.ntk import limit_checks  # noqa: F401  registers the limit-kernel experiments
 from theorylab.registry import experiments
@@ -24,9 +24,7 @@ HUGE_N = {"ntk_init_kernel": ("n_points", 10**6), "ntk_init_output": ("nets", 10
 
 
 def _config(name, profile, **values):
-    exp = experiments()[name]
-    base, _, source = exp.profile(profile)
-    return build_config(exp.config, {**base, **values}, source=source)
+    return Context(profile, store=False).config(name, **values)
 
 
 def test_every_ntk_experiment_is_covered():

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from theorylab.config import build_config
+from theorylab.context import Context
 from theorylab.errors import ConfigError
 from theorylab.registry import experiments
 
@@ -19,9 +19,7 @@ HUGE = {"rmt_ls_spectrum": ("p", 10**7), "rmt_additive_spectrum": ("p", 10**7),
 
 
 def _config(name, profile, **values):
-    exp = experiments()[name]
-    base, _, source = exp.profile(profile)
-    return build_config(exp.config, {**base, **values}, source=source)
+    return Context(profile, store=False).config(name, **values)
 
 
 def test_every_rmt_experiment_is_covered():
